@@ -1,0 +1,59 @@
+import type { Position, SourceRange } from '../types';
+
+/**
+ * Maps UTF-16 offsets of one text to 1-based line/column positions and back.
+ * Line breaks are `\n`, `\r\n` or a lone `\r` (a file with mixed endings still maps exactly).
+ */
+export class LineIndex {
+  private readonly lineStarts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      } else if (ch === 10 /* \n */) {
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: clamped - this.lineStarts[lo] + 1 };
+  }
+
+  offsetAt(position: Position): number {
+    const line = Math.max(1, Math.min(position.line, this.lineStarts.length));
+    const start = this.lineStarts[line - 1];
+    return Math.min(start + Math.max(0, position.column - 1), this.text.length);
+  }
+
+  /** Offset of the start of the 1-based line. */
+  lineStart(line: number): number {
+    return this.lineStarts[Math.max(0, Math.min(line - 1, this.lineStarts.length - 1))];
+  }
+
+  range(startOffset: number, endOffset: number): SourceRange {
+    return {
+      startOffset,
+      endOffset,
+      start: this.positionAt(startOffset),
+      end: this.positionAt(endOffset),
+    };
+  }
+}
