@@ -1,0 +1,172 @@
+/**
+ * Analyses one migration against the database the earlier migrations leave: parses it, applies
+ * it statement by statement to a fork of the catalog, works out each statement's facts and runs
+ * the rules.
+ */
+import { applyStatement } from '../catalog/apply';
+import type { Catalog } from '../catalog/model';
+import { nodeBody, nodeType } from '../pg/ast';
+import type { MigrationReport as RuleReport, AnalyzedStatement, MigrationContext, Rule } from '../rules/rule';
+import { parseMigrationSql, type ParsedMigration, type SqlStatement } from '../sql/parse-migration';
+import type { Finding, MigrationReport, Severity } from '../types';
+import { executionModeOf } from './execution';
+import { statementFacts } from './locks';
+
+export type SeverityOf = (ruleId: string, fallback: Severity) => Severity | 'off';
+
+export interface MigrationInput {
+  name: string;
+  file: string;
+  text: string;
+}
+
+export interface MigrationOptions {
+  prismaVersion: string | null;
+  rules: readonly Rule[];
+  severityOf: SeverityOf;
+  fileOfMigration(name: string): string | null;
+}
+
+export interface MigrationAnalysis {
+  report: MigrationReport;
+  findings: Finding[];
+  parsed: ParsedMigration;
+  after: Catalog;
+}
+
+export function analyzeMigration(input: MigrationInput, before: Catalog, options: MigrationOptions): MigrationAnalysis {
+  const parsed = parseMigrationSql(input.text);
+  const execution = executionModeOf(parsed.statements, options.prismaVersion);
+  const current = before.fork();
+  const statements: AnalyzedStatement[] = [];
+  const existedBefore = (table: string) => before.tables.has(table);
+  for (const sql of parsed.statements) {
+    const snapshot = current.fork();
+    const facts = statementFacts(sql.node, snapshot, existedBefore);
+    statements.push({ index: sql.index, sql, facts, catalog: snapshot });
+    applyStatement(current, sql.node, { migration: input.name, statementIndex: sql.index, range: sql.range }, sql.text);
+  }
+
+  const { transactions, explicit } = transactionsOf(parsed.statements, execution.mode);
+  const groupOf = new Map<number, number[]>();
+  for (const g of transactions) for (const i of g) groupOf.set(i, g);
+
+  const findings: Finding[] = [];
+  const fileIgnored = new Set(parsed.fileIgnored);
+  let currentRule: Rule | null = null;
+  const ctx: MigrationContext = {
+    name: input.name,
+    file: input.file,
+    text: input.text,
+    parsed,
+    statements,
+    before,
+    after: current,
+    execution,
+    prismaVersion: options.prismaVersion,
+    existedBefore,
+    transactions,
+    transactionOf: (i) => {
+      const g = groupOf.get(i);
+      return g && g.length > 1 ? g : null;
+    },
+    inExplicitBlock: (i) => explicit.has(i),
+    fileOfMigration: options.fileOfMigration,
+    report(r: RuleReport) {
+      const rule = currentRule!;
+      const severity = options.severityOf(rule.meta.id, rule.meta.defaultSeverity);
+      if (severity === 'off') return;
+      const ignoredHere = parsed.statements[r.statement]?.ignored ?? [];
+      if (isSuppressed(rule.meta.id, fileIgnored) || isSuppressed(rule.meta.id, new Set(ignoredHere))) return;
+      findings.push({
+        rule: rule.meta.id,
+        severity,
+        file: input.file,
+        migration: input.name,
+        range: r.range ?? parsed.statements[r.statement].range,
+        message: r.message,
+        help: r.help,
+        ...(r.fixes?.length ? { fixes: r.fixes } : {}),
+        ...(r.related?.length ? { related: r.related } : {}),
+        statementIndex: r.statement,
+      });
+    },
+  };
+  for (const rule of options.rules) {
+    if (!rule.checkMigration) continue;
+    currentRule = rule;
+    try {
+      rule.checkMigration(ctx);
+    } catch (e) {
+      // A rule bug must not take the others down; say so where the user will see it.
+      findings.push(internalErrorFinding(rule.meta.id, input, parsed, e));
+    }
+  }
+  findings.sort((a, b) => a.range.startOffset - b.range.startOffset || a.rule.localeCompare(b.rule));
+  return {
+    report: {
+      name: input.name,
+      file: input.file,
+      execution,
+      statements: statements.map((s) => ({ index: s.index, range: s.sql.range, facts: s.facts })),
+    },
+    findings,
+    parsed,
+    after: current,
+  };
+}
+
+function isSuppressed(ruleId: string, ignored: Set<string>): boolean {
+  return ignored.has(ruleId) || ignored.has('all');
+}
+
+function internalErrorFinding(ruleId: string, input: MigrationInput, parsed: ParsedMigration, e: unknown): Finding {
+  return {
+    rule: ruleId,
+    severity: 'info',
+    file: input.file,
+    migration: input.name,
+    range: parsed.lines.range(0, 0),
+    message: `Preflight's rule ${ruleId} failed on this file (${e instanceof Error ? e.message : String(e)}); its findings are missing. Please report this.`,
+    help: 'Other rules ran normally.',
+  };
+}
+
+/**
+ * Which statements PostgreSQL runs together in one transaction. In a batch (Prisma ≤ 7.3, or the
+ * fallback) the whole file is one implicit transaction, cut only by COMMIT / ROLLBACK; when split,
+ * each statement runs alone except inside the file's own BEGIN ... COMMIT.
+ */
+export function transactionsOf(statements: SqlStatement[], mode: 'batch' | 'split'): { transactions: number[][]; explicit: Set<number> } {
+  const transactions: number[][] = [];
+  const explicit = new Set<number>();
+  let open: number[] | null = null;
+  let inBlock = false;
+  for (const st of statements) {
+    const kind = nodeType(st.node) === 'TransactionStmt' ? String(nodeBody(st.node).kind) : '';
+    const begins = kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START';
+    const ends = kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_COMMIT_PREPARED' || kind === 'TRANS_STMT_ROLLBACK_PREPARED' || kind === 'TRANS_STMT_PREPARE';
+    if (begins) inBlock = true;
+    if (inBlock && !begins && !ends) explicit.add(st.index);
+    if (mode === 'batch') {
+      open ??= [];
+      open.push(st.index);
+      if (ends) {
+        transactions.push(open);
+        open = null;
+      }
+    } else if (inBlock || begins) {
+      open ??= [];
+      open.push(st.index);
+      if (ends) {
+        transactions.push(open);
+        open = null;
+      }
+    } else {
+      transactions.push([st.index]);
+    }
+    if (ends) inBlock = false;
+  }
+  if (open) transactions.push(open);
+  return { transactions, explicit };
+}

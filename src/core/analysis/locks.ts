@@ -1,0 +1,316 @@
+/**
+ * What a statement does to tables: the strongest lock it takes on each (named as pg_locks names
+ * them), which tables it rewrites, and which of them did not exist before the migration.
+ * Lock modes follow PostgreSQL 18 (see the "Explicit Locking" chapter and each command's page);
+ * the dry run (src/core/trace) checks these claims against what PostgreSQL actually takes.
+ */
+import type { Catalog } from '../catalog/model';
+import { calledFunctions, nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
+import { keyOf, listName, rangeVarName } from '../pg/names';
+import { columnTypeOf, typeChangeKind } from '../pg/types';
+import { LOCK_MODES, type LockMode, type StatementFacts } from '../types';
+
+const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
+
+export function strongerLock(a: LockMode, b: LockMode): LockMode {
+  return rank(a) >= rank(b) ? a : b;
+}
+
+/** Volatile functions: a column default calling one forces a table rewrite on ADD COLUMN. */
+const VOLATILE = new Set([
+  'random', 'gen_random_uuid', 'uuid_generate_v4', 'uuid_generate_v1', 'uuid_generate_v1mc', 'uuidv4', 'uuidv7',
+  'clock_timestamp', 'timeofday', 'nextval', 'setseed', 'txid_current', 'gen_random_bytes', 'random_normal',
+]);
+
+export function isVolatileExpression(expr: unknown): boolean {
+  return calledFunctions(expr).some((f) => VOLATILE.has(f));
+}
+
+class Facts {
+  readonly locks = new Map<string, LockMode>();
+  readonly rewrites = new Set<string>();
+  uncertain = false;
+
+  lock(table: string, mode: LockMode): void {
+    const prev = this.locks.get(table);
+    this.locks.set(table, prev ? strongerLock(prev, mode) : mode);
+  }
+}
+
+/**
+ * @param catalog the database just before this statement
+ * @param existedBefore whether a table existed before the migration began
+ */
+export function statementFacts(node: PgNode | null, catalog: Catalog, existedBefore: (table: string) => boolean): StatementFacts {
+  const kind = nodeType(node) || 'Invalid';
+  const f = new Facts();
+  if (node) {
+    try {
+      collect(node, catalog, f);
+    } catch {
+      f.uncertain = true;
+    }
+  }
+  const locks = [...f.locks].map(([table, mode]) => ({ table, mode }));
+  const touched = new Set([...f.locks.keys(), ...f.rewrites]);
+  return {
+    kind,
+    locks,
+    rewrites: [...f.rewrites],
+    newTables: [...touched].filter((t) => !existedBefore(t)),
+    ...(f.uncertain ? { uncertain: true } : {}),
+  };
+}
+
+function collect(node: PgNode, catalog: Catalog, f: Facts): void {
+  const s = nodeBody(node);
+  switch (nodeType(node)) {
+    case 'CreateStmt': {
+      const key = keyOf(rangeVarName(s.relation));
+      f.lock(key, 'AccessExclusiveLock');
+      for (const elt of s.tableElts ?? []) {
+        const cons: PgNode[] = elt.Constraint ? [elt.Constraint] : (elt.ColumnDef?.constraints ?? []).map((c: PgNode) => c.Constraint);
+        for (const c of cons) if (c?.contype === 'CONSTR_FOREIGN') f.lock(keyOf(rangeVarName(c.pktable)), 'ShareRowExclusiveLock');
+      }
+      for (const inh of s.inhRelations ?? []) if (inh.RangeVar) f.lock(keyOf(rangeVarName(inh.RangeVar)), s.partbound ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock');
+      return;
+    }
+    case 'AlterTableStmt':
+      return alterTable(s, catalog, f);
+    case 'IndexStmt': {
+      const key = keyOf(rangeVarName(s.relation));
+      f.lock(key, s.concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+      return;
+    }
+    case 'DropStmt':
+      return drop(s, catalog, f);
+    case 'RenameStmt': {
+      if (s.renameType === 'OBJECT_INDEX') {
+        const ix = catalog.indexes.get(keyOf(rangeVarName(s.relation)));
+        if (ix) f.lock(ix.table, 'ShareUpdateExclusiveLock');
+        return;
+      }
+      if (s.relation) f.lock(keyOf(rangeVarName(s.relation)), 'AccessExclusiveLock');
+      return;
+    }
+    case 'TruncateStmt':
+      for (const r of s.relations ?? []) {
+        const key = keyOf(rangeVarName(r.RangeVar));
+        f.lock(key, 'AccessExclusiveLock');
+        f.rewrites.add(key);
+      }
+      return;
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+    case 'MergeStmt':
+      f.lock(keyOf(rangeVarName(s.relation)), 'RowExclusiveLock');
+      readLocks(s, catalog, f, keyOf(rangeVarName(s.relation)));
+      return;
+    case 'SelectStmt':
+      readLocks(s, catalog, f);
+      return;
+    case 'CreateTrigStmt':
+      f.lock(keyOf(rangeVarName(s.relation)), 'ShareRowExclusiveLock');
+      return;
+    case 'CreatePolicyStmt':
+    case 'AlterPolicyStmt':
+      f.lock(keyOf(rangeVarName(s.table)), 'AccessExclusiveLock');
+      return;
+    case 'ReindexStmt': {
+      const concurrent = (s.params ?? []).some((p: PgNode) => p.DefElem?.defname === 'concurrently');
+      if (s.kind === 'REINDEX_OBJECT_TABLE' && s.relation) f.lock(keyOf(rangeVarName(s.relation)), concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+      else if (s.kind === 'REINDEX_OBJECT_INDEX' && s.relation) {
+        const ix = catalog.indexes.get(keyOf(rangeVarName(s.relation)));
+        if (ix) f.lock(ix.table, concurrent ? 'ShareUpdateExclusiveLock' : 'ShareLock');
+        else f.uncertain = true;
+      } else f.uncertain = true;
+      return;
+    }
+    case 'VacuumStmt': {
+      const full = (s.options ?? []).some((o: PgNode) => o.DefElem?.defname === 'full');
+      for (const r of s.rels ?? []) {
+        const rel = r.VacuumRelation?.relation;
+        if (!rel) continue;
+        const key = keyOf(rangeVarName(rel));
+        f.lock(key, full ? 'AccessExclusiveLock' : 'ShareUpdateExclusiveLock');
+        if (full) f.rewrites.add(key);
+      }
+      return;
+    }
+    case 'ClusterStmt':
+      if (s.relation) {
+        const key = keyOf(rangeVarName(s.relation));
+        f.lock(key, 'AccessExclusiveLock');
+        f.rewrites.add(key);
+      }
+      return;
+    case 'LockStmt': {
+      const modes: LockMode[] = ['AccessShareLock', 'AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+      for (const r of s.relations ?? []) f.lock(keyOf(rangeVarName(r.RangeVar)), modes[s.mode ?? 8] ?? 'AccessExclusiveLock');
+      return;
+    }
+    case 'CommentStmt':
+      if (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_COLUMN') {
+        const parts = strings(s.object?.List?.items);
+        const n = s.objtype === 'OBJECT_COLUMN' ? listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))) : listName(s.object?.List?.items);
+        f.lock(keyOf(n), 'ShareUpdateExclusiveLock');
+      }
+      return;
+    case 'RefreshMatViewStmt': {
+      const key = keyOf(rangeVarName(s.relation));
+      f.lock(key, s.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock');
+      f.rewrites.add(key);
+      return;
+    }
+    case 'ViewStmt':
+      f.lock(keyOf(rangeVarName(s.view)), 'AccessExclusiveLock');
+      readLocks(s.query, catalog, f);
+      return;
+    case 'CreateTableAsStmt':
+      f.lock(keyOf(rangeVarName(s.into?.rel)), 'AccessExclusiveLock');
+      readLocks(s.query, catalog, f);
+      return;
+    case 'DoStmt':
+    case 'CreateFunctionStmt':
+      if (nodeType(node) === 'DoStmt') f.uncertain = true;
+      return;
+    default:
+      return;
+  }
+}
+
+/** AccessShareLock on every table a query reads (other than the statement's own target). */
+function readLocks(s: unknown, catalog: Catalog, f: Facts, except?: string): void {
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as PgNode;
+      if (typeof o.relname === 'string' && o.inh !== undefined) {
+        const key = keyOf(rangeVarName(o));
+        if (key !== except && catalog.table(key)) f.lock(key, 'AccessShareLock');
+      }
+      for (const val of Object.values(o)) visit(val);
+    }
+  };
+  visit(s);
+}
+
+function alterTable(s: PgNode, catalog: Catalog, f: Facts): void {
+  const key = keyOf(rangeVarName(s.relation));
+  if (s.objtype === 'OBJECT_INDEX') {
+    const ix = catalog.indexes.get(key);
+    if (ix) f.lock(ix.table, 'ShareUpdateExclusiveLock');
+    return;
+  }
+  const table = catalog.table(key);
+  for (const item of s.cmds ?? []) {
+    const cmd = item.AlterTableCmd ?? {};
+    switch (cmd.subtype) {
+      case 'AT_AddConstraint': {
+        const con = cmd.def?.Constraint ?? {};
+        if (con.contype === 'CONSTR_FOREIGN') {
+          f.lock(key, 'ShareRowExclusiveLock');
+          f.lock(keyOf(rangeVarName(con.pktable)), 'ShareRowExclusiveLock');
+        } else f.lock(key, 'AccessExclusiveLock');
+        break;
+      }
+      case 'AT_ValidateConstraint': {
+        f.lock(key, 'ShareUpdateExclusiveLock');
+        const con = table?.constraints.get(cmd.name);
+        if (con?.foreignKey) f.lock(con.foreignKey.refTable, 'RowShareLock');
+        break;
+      }
+      case 'AT_DropConstraint': {
+        f.lock(key, 'AccessExclusiveLock');
+        const con = table?.constraints.get(cmd.name);
+        if (con?.foreignKey) f.lock(con.foreignKey.refTable, 'AccessExclusiveLock');
+        break;
+      }
+      case 'AT_SetStatistics':
+      case 'AT_SetOptions':
+      case 'AT_ResetOptions':
+      case 'AT_ClusterOn':
+      case 'AT_DropCluster':
+      case 'AT_SetRelOptions':
+      case 'AT_ResetRelOptions':
+      case 'AT_ReplaceRelOptions':
+      case 'AT_DetachPartitionFinalize':
+        f.lock(key, 'ShareUpdateExclusiveLock');
+        break;
+      case 'AT_AttachPartition':
+        f.lock(key, 'ShareUpdateExclusiveLock');
+        if (cmd.def?.PartitionCmd?.name) f.lock(keyOf(rangeVarName(cmd.def.PartitionCmd.name)), 'AccessExclusiveLock');
+        break;
+      case 'AT_EnableTrig':
+      case 'AT_DisableTrig':
+      case 'AT_EnableAlwaysTrig':
+      case 'AT_EnableReplicaTrig':
+      case 'AT_EnableTrigAll':
+      case 'AT_DisableTrigAll':
+      case 'AT_EnableTrigUser':
+      case 'AT_DisableTrigUser':
+        f.lock(key, 'ShareRowExclusiveLock');
+        break;
+      case 'AT_AddColumn': {
+        f.lock(key, 'AccessExclusiveLock');
+        const def = cmd.def?.ColumnDef ?? {};
+        const type = columnTypeOf(def.typeName);
+        const cons: PgNode[] = (def.constraints ?? []).map((c: PgNode) => c.Constraint ?? {});
+        const dflt = cons.find((c) => c.contype === 'CONSTR_DEFAULT');
+        const rewrites =
+          type.serial ||
+          cons.some((c) => c.contype === 'CONSTR_IDENTITY' || (c.contype === 'CONSTR_GENERATED' && c.generated_kind !== 'v')) ||
+          (dflt !== undefined && isVolatileExpression(dflt.raw_expr));
+        if (rewrites && table) f.rewrites.add(key);
+        for (const c of cons) if (c.contype === 'CONSTR_FOREIGN') f.lock(keyOf(rangeVarName(c.pktable)), 'ShareRowExclusiveLock');
+        break;
+      }
+      case 'AT_AlterColumnType': {
+        f.lock(key, 'AccessExclusiveLock');
+        const col = table?.columns.get(cmd.name);
+        const to = columnTypeOf(cmd.def?.ColumnDef?.typeName);
+        const hasUsing = cmd.def?.ColumnDef?.raw_default !== undefined;
+        if (!col) {
+          if (table && !table.uncertain) f.rewrites.add(key);
+          else f.uncertain = true;
+        } else if (hasUsing || typeChangeKind(col.type, to) === 'rewrite') f.rewrites.add(key);
+        break;
+      }
+      case 'AT_SetLogged':
+      case 'AT_SetUnLogged':
+      case 'AT_SetAccessMethod':
+      case 'AT_SetTableSpace':
+        f.lock(key, 'AccessExclusiveLock');
+        f.rewrites.add(key);
+        break;
+      default:
+        f.lock(key, 'AccessExclusiveLock');
+    }
+  }
+}
+
+function drop(s: PgNode, catalog: Catalog, f: Facts): void {
+  for (const obj of s.objects ?? []) {
+    switch (s.removeType) {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW': {
+        const key = keyOf(listName(obj.List?.items));
+        if (!catalog.table(key)) continue;
+        f.lock(key, 'AccessExclusiveLock');
+        // Dropping the table drops its foreign keys' triggers on the referenced tables.
+        for (const con of catalog.table(key)!.constraints.values()) if (con.foreignKey && con.foreignKey.refTable !== key) f.lock(con.foreignKey.refTable, 'AccessExclusiveLock');
+        if (s.behavior === 'DROP_CASCADE') for (const ref of catalog.referencingForeignKeys(key)) f.lock(ref.table, 'AccessExclusiveLock');
+        break;
+      }
+      case 'OBJECT_INDEX': {
+        const ix = catalog.indexes.get(keyOf(listName(obj.List?.items)));
+        if (ix) f.lock(ix.table, s.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,565 @@
+/**
+ * Applies one parsed statement to a catalog. Everything Prisma generates is modelled, plus the
+ * common hand-written DDL. A statement the catalog cannot model marks what it touches as
+ * uncertain, and rules stay quiet about uncertain objects rather than guess. Never throws.
+ */
+import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
+import { DEFAULT_SCHEMA, keyOf, listName, rangeVarName, splitKey } from '../pg/names';
+import { columnTypeOf } from '../pg/types';
+import type { Catalog, Column, Constraint, Index, Origin, Table } from './model';
+import { fkActionOf } from './model';
+
+export function applyStatement(catalog: Catalog, node: PgNode | null, origin: Origin, text = ''): void {
+  if (!node) return;
+  try {
+    applyNode(catalog, node, origin, text);
+  } catch {
+    // A shape we did not expect: lose certainty, never the analysis.
+    for (const key of tablesMentioned(catalog, node)) catalog.uncertainKeys.add(key);
+  }
+}
+
+function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string): void {
+  const type = nodeType(node);
+  const s = nodeBody(node);
+  switch (type) {
+    case 'CreateStmt':
+      return createTable(catalog, s, origin);
+    case 'AlterTableStmt':
+      return alterTable(catalog, s, origin);
+    case 'RenameStmt':
+      return rename(catalog, s);
+    case 'IndexStmt':
+      return createIndex(catalog, s, origin);
+    case 'DropStmt':
+      return drop(catalog, s);
+    case 'CreateEnumStmt': {
+      const n = listName(s.typeName);
+      catalog.setEnum(keyOf(n), { ...n, values: strings(s.vals), origin });
+      return;
+    }
+    case 'AlterEnumStmt':
+      return alterEnum(catalog, s);
+    case 'CreateSchemaStmt':
+      if (s.schemaname) catalog.schemas.add(s.schemaname);
+      return;
+    case 'ViewStmt': {
+      const n = rangeVarName(s.view);
+      catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, 'view', origin, true));
+      return;
+    }
+    case 'CreateTableAsStmt': {
+      const n = rangeVarName(s.into?.rel);
+      const kind = s.objtype === 'OBJECT_MATVIEW' ? 'materialized-view' : 'table';
+      catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, kind, origin, true));
+      return;
+    }
+    case 'CreateSeqStmt':
+      catalog.others.add(`sequence:${keyOf(rangeVarName(s.sequence))}`);
+      return;
+    case 'CreateExtensionStmt':
+      catalog.others.add(`extension:${s.extname}`);
+      return;
+    case 'CreateFunctionStmt':
+      catalog.others.add(`function:${keyOf(listName(s.funcname))}`);
+      return;
+    case 'DoStmt':
+    case 'CreateTrigStmt':
+    case 'CreatePLangStmt':
+      // Procedural code can change anything it names; the tables it names lose certainty.
+      if (type === 'DoStmt') for (const key of tablesNamedInText(catalog, text)) catalog.uncertainKeys.add(key);
+      return;
+    default:
+      // Statements without schema effects we model: DML, SET, GRANT, COMMENT, transactions, ...
+      return;
+  }
+}
+
+function emptyTable(schema: string, name: string, kind: Table['kind'], origin: Origin, uncertain: boolean): Table {
+  return { schema, name, kind, columns: new Map(), constraints: new Map(), origin, uncertain };
+}
+
+function createTable(catalog: Catalog, s: PgNode, origin: Origin): void {
+  const n = rangeVarName(s.relation);
+  const key = keyOf(n);
+  if (catalog.table(key) && s.if_not_exists) return;
+  const table = emptyTable(n.schema, n.name, s.partspec ? 'partitioned' : 'table', origin, false);
+  if (s.inhRelations?.length || s.ofTypename || s.partbound) table.uncertain = true;
+  catalog.addTable(key, table);
+  for (const elt of s.tableElts ?? []) {
+    if (elt.ColumnDef) addColumn(catalog, key, elt.ColumnDef, origin);
+    else if (elt.Constraint) addConstraint(catalog, key, elt.Constraint, origin);
+    else if (elt.TableLikeClause) table.uncertain = true;
+  }
+}
+
+function addColumn(catalog: Catalog, tableKey: string, def: PgNode, origin: Origin): void {
+  const table = catalog.writableTable(tableKey);
+  if (!table) return;
+  const type = columnTypeOf(def.typeName);
+  const column: Column = {
+    name: def.colname,
+    type,
+    notNull: type.serial || def.is_not_null === true,
+    hasDefault: type.serial,
+    defaultText: null,
+    identity: false,
+    generated: false,
+  };
+  table.columns.set(column.name, column);
+  for (const c of def.constraints ?? []) {
+    const con = c.Constraint ?? {};
+    switch (con.contype) {
+      case 'CONSTR_NOTNULL':
+        column.notNull = true;
+        break;
+      case 'CONSTR_NULL':
+        column.notNull = false;
+        break;
+      case 'CONSTR_DEFAULT':
+        column.hasDefault = true;
+        break;
+      case 'CONSTR_IDENTITY':
+        column.identity = true;
+        column.hasDefault = true;
+        column.notNull = true;
+        break;
+      case 'CONSTR_GENERATED':
+        column.generated = true;
+        break;
+      case 'CONSTR_PRIMARY':
+        column.notNull = true;
+        addConstraint(catalog, tableKey, { ...con, keys: [{ String: { sval: column.name } }] }, origin);
+        break;
+      case 'CONSTR_UNIQUE':
+        addConstraint(catalog, tableKey, { ...con, keys: [{ String: { sval: column.name } }] }, origin);
+        break;
+      case 'CONSTR_FOREIGN':
+        addConstraint(catalog, tableKey, { ...con, fk_attrs: [{ String: { sval: column.name } }] }, origin);
+        break;
+      case 'CONSTR_CHECK':
+        addConstraint(catalog, tableKey, { ...con, keys: [{ String: { sval: column.name } }], columnCheck: true }, origin);
+        break;
+    }
+  }
+}
+
+/** PostgreSQL's default constraint names (ChooseConstraintName), truncated to 63 bytes. */
+export function defaultConstraintName(table: string, columns: string[], suffix: string): string {
+  const base = columns.length ? `${table}_${columns.join('_')}` : table;
+  return truncateIdentifier(`${base}`, 63 - suffix.length - 1) + `_${suffix}`;
+}
+
+function truncateIdentifier(name: string, maxBytes: number): string {
+  let out = name;
+  while (Buffer.byteLength(out, 'utf8') > maxBytes) out = out.slice(0, -1);
+  return out;
+}
+
+function addConstraint(catalog: Catalog, tableKey: string, con: PgNode, origin: Origin): void {
+  const table = catalog.writableTable(tableKey);
+  if (!table) return;
+  const keys = strings(con.keys);
+  const validated = con.skip_validation !== true;
+  switch (con.contype) {
+    case 'CONSTR_PRIMARY':
+    case 'CONSTR_UNIQUE': {
+      const primary = con.contype === 'CONSTR_PRIMARY';
+      let columns = keys;
+      let name: string = con.conname ?? (primary ? `${table.name}_pkey` : defaultConstraintName(table.name, keys, 'key'));
+      if (con.indexname) {
+        // ADD CONSTRAINT ... USING INDEX: the index becomes the constraint's, renamed to it.
+        const ixKey = keyOf({ schema: table.schema, name: con.indexname });
+        const ix = catalog.indexes.get(ixKey);
+        columns = (ix?.columns.filter((c): c is string => c !== null) ?? []);
+        name = con.conname ?? con.indexname;
+        catalog.indexes.delete(ixKey);
+      }
+      if (primary) for (const c of columns) { const col = table.columns.get(c); if (col) col.notNull = true; }
+      table.constraints.set(name, { name, type: primary ? 'primary' : 'unique', columns, validated: true, origin });
+      catalog.setIndex(keyOf({ schema: table.schema, name }), {
+        schema: table.schema, name, table: tableKey, columns, unique: true, partial: false, valid: true, constraint: true, origin,
+      });
+      return;
+    }
+    case 'CONSTR_FOREIGN': {
+      const columns = strings(con.fk_attrs);
+      const ref = rangeVarName(con.pktable);
+      const refKey = keyOf(ref);
+      let refColumns = strings(con.pk_attrs);
+      if (refColumns.length === 0) {
+        const pk = [...(catalog.table(refKey)?.constraints.values() ?? [])].find((c) => c.type === 'primary');
+        refColumns = pk?.columns ?? [];
+      }
+      const name: string = con.conname ?? defaultConstraintName(table.name, columns, 'fkey');
+      table.constraints.set(name, {
+        name, type: 'foreign', columns, validated, origin,
+        foreignKey: { columns, refTable: refKey, refColumns, onDelete: fkActionOf(con.fk_del_action), onUpdate: fkActionOf(con.fk_upd_action) },
+      });
+      return;
+    }
+    case 'CONSTR_CHECK': {
+      const name: string = con.conname ?? defaultConstraintName(table.name, con.columnCheck ? keys : [], 'check');
+      table.constraints.set(name, { name, type: 'check', columns: keys, validated, origin });
+      return;
+    }
+    case 'CONSTR_EXCLUSION': {
+      const name: string = con.conname ?? defaultConstraintName(table.name, [], 'excl');
+      table.constraints.set(name, { name, type: 'exclusion', columns: [], validated: true, origin });
+      return;
+    }
+    case 'CONSTR_NOTNULL': {
+      for (const c of keys) { const col = table.columns.get(c); if (col) col.notNull = true; }
+      return;
+    }
+    default:
+      table.uncertain = true;
+  }
+}
+
+function alterTable(catalog: Catalog, s: PgNode, origin: Origin): void {
+  const n = rangeVarName(s.relation);
+  const key = keyOf(n);
+  if (s.objtype && s.objtype !== 'OBJECT_TABLE' && s.objtype !== 'OBJECT_FOREIGN_TABLE') {
+    if (s.objtype === 'OBJECT_INDEX') return; // ALTER INDEX ... SET (...) etc.
+    return;
+  }
+  if (!catalog.table(key)) {
+    if (!s.missing_ok) catalog.uncertainKeys.add(key);
+    return;
+  }
+  const table = catalog.writableTable(key)!;
+  for (const item of s.cmds ?? []) {
+    const cmd = item.AlterTableCmd ?? {};
+    const colName: string | undefined = cmd.name;
+    const col = colName !== undefined ? table.columns.get(colName) : undefined;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn': {
+        const def = cmd.def?.ColumnDef;
+        if (!def) break;
+        if (table.columns.has(def.colname) && cmd.missing_ok) break;
+        addColumn(catalog, key, def, origin);
+        break;
+      }
+      case 'AT_DropColumn':
+        if (colName !== undefined) dropColumn(catalog, key, colName);
+        break;
+      case 'AT_AlterColumnType':
+        if (col) col.type = columnTypeOf(cmd.def?.ColumnDef?.typeName);
+        else table.uncertain = true;
+        break;
+      case 'AT_ColumnDefault':
+        if (col) col.hasDefault = cmd.def !== undefined;
+        break;
+      case 'AT_SetNotNull':
+        if (col) col.notNull = true;
+        break;
+      case 'AT_DropNotNull':
+        if (col) col.notNull = false;
+        break;
+      case 'AT_AddIdentity':
+        if (col) { col.identity = true; col.hasDefault = true; col.notNull = true; }
+        break;
+      case 'AT_DropIdentity':
+        if (col) { col.identity = false; col.hasDefault = false; }
+        break;
+      case 'AT_AddConstraint':
+        if (cmd.def?.Constraint) addConstraint(catalog, key, cmd.def.Constraint, origin);
+        break;
+      case 'AT_DropConstraint':
+        if (colName !== undefined) {
+          const con = table.constraints.get(colName);
+          table.constraints.delete(colName);
+          if (con && (con.type === 'primary' || con.type === 'unique')) catalog.indexes.delete(keyOf({ schema: table.schema, name: colName }));
+        }
+        break;
+      case 'AT_ValidateConstraint': {
+        const con = colName !== undefined ? table.constraints.get(colName) : undefined;
+        if (con) con.validated = true;
+        break;
+      }
+      case 'AT_AlterConstraint':
+      case 'AT_SetStatistics':
+      case 'AT_SetOptions':
+      case 'AT_ResetOptions':
+      case 'AT_SetStorage':
+      case 'AT_SetCompression':
+      case 'AT_SetRelOptions':
+      case 'AT_ResetRelOptions':
+      case 'AT_ReplaceRelOptions':
+      case 'AT_EnableRowSecurity':
+      case 'AT_DisableRowSecurity':
+      case 'AT_ForceRowSecurity':
+      case 'AT_NoForceRowSecurity':
+      case 'AT_EnableTrig':
+      case 'AT_DisableTrig':
+      case 'AT_EnableAlwaysTrig':
+      case 'AT_EnableReplicaTrig':
+      case 'AT_EnableTrigAll':
+      case 'AT_DisableTrigAll':
+      case 'AT_EnableTrigUser':
+      case 'AT_DisableTrigUser':
+      case 'AT_ChangeOwner':
+      case 'AT_ReplicaIdentity':
+      case 'AT_ClusterOn':
+      case 'AT_DropCluster':
+      case 'AT_SetLogged':
+      case 'AT_SetUnLogged':
+      case 'AT_SetIdentity':
+      case 'AT_AttachPartition':
+      case 'AT_DetachPartition':
+      case 'AT_DetachPartitionFinalize':
+      case 'AT_SetAccessMethod':
+      case 'AT_SetTableSpace':
+        break;
+      default:
+        table.uncertain = true;
+    }
+  }
+}
+
+function dropColumn(catalog: Catalog, tableKey: string, column: string): void {
+  const table = catalog.writableTable(tableKey);
+  if (!table) return;
+  table.columns.delete(column);
+  for (const [name, con] of table.constraints) if (con.columns.includes(column)) table.constraints.delete(name);
+  for (const [ixKey, ix] of catalog.indexes) if (ix.table === tableKey && ix.columns.includes(column)) catalog.indexes.delete(ixKey);
+}
+
+function rename(catalog: Catalog, s: PgNode): void {
+  const newname: string = s.newname;
+  switch (s.renameType) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_FOREIGN_TABLE': {
+      const n = rangeVarName(s.relation);
+      const oldKey = keyOf(n);
+      const table = catalog.writableTable(oldKey);
+      if (!table) {
+        if (!s.missing_ok) catalog.uncertainKeys.add(keyOf({ schema: n.schema, name: newname }));
+        return;
+      }
+      const newKey = keyOf({ schema: n.schema, name: newname });
+      catalog.tables.delete(oldKey);
+      table.name = newname;
+      catalog.addTable(newKey, table);
+      for (const [k, ix] of catalog.indexes) if (ix.table === oldKey) catalog.setIndex(k, { ...ix, table: newKey });
+      for (const ref of catalog.referencingForeignKeys(oldKey)) {
+        const t = catalog.writableTable(ref.table)!;
+        const con = t.constraints.get(ref.constraint.name)!;
+        con.foreignKey = { ...con.foreignKey!, refTable: newKey };
+      }
+      return;
+    }
+    case 'OBJECT_COLUMN': {
+      const key = keyOf(rangeVarName(s.relation));
+      const table = catalog.writableTable(key);
+      const col = table?.columns.get(s.subname);
+      if (!table || !col) {
+        if (table) table.uncertain = true;
+        return;
+      }
+      const old: string = s.subname;
+      table.columns.delete(old);
+      col.name = newname;
+      table.columns.set(newname, col);
+      const swap = (cols: (string | null)[]) => cols.map((c) => (c === old ? newname : c));
+      for (const con of table.constraints.values()) {
+        con.columns = swap(con.columns) as string[];
+        if (con.foreignKey) con.foreignKey = { ...con.foreignKey, columns: con.columns };
+      }
+      for (const [k, ix] of catalog.indexes) if (ix.table === key && ix.columns.includes(old)) catalog.setIndex(k, { ...ix, columns: swap(ix.columns) });
+      for (const ref of catalog.referencingForeignKeys(key)) {
+        const t = catalog.writableTable(ref.table)!;
+        const con = t.constraints.get(ref.constraint.name)!;
+        con.foreignKey = { ...con.foreignKey!, refColumns: swap(con.foreignKey!.refColumns) as string[] };
+      }
+      return;
+    }
+    case 'OBJECT_INDEX': {
+      const n = rangeVarName(s.relation);
+      const oldKey = keyOf(n);
+      const ix = catalog.indexes.get(oldKey);
+      if (!ix) return;
+      catalog.indexes.delete(oldKey);
+      catalog.setIndex(keyOf({ schema: n.schema, name: newname }), { ...ix, name: newname });
+      if (ix.constraint) renameConstraint(catalog, ix.table, n.name, newname);
+      return;
+    }
+    case 'OBJECT_TABCONSTRAINT': {
+      const key = keyOf(rangeVarName(s.relation));
+      const table = catalog.table(key);
+      const con = table?.constraints.get(s.subname);
+      if (!table || !con) return;
+      renameConstraint(catalog, key, s.subname, newname);
+      if (con.type === 'primary' || con.type === 'unique') {
+        const ixKey = keyOf({ schema: table.schema, name: s.subname });
+        const ix = catalog.indexes.get(ixKey);
+        if (ix) {
+          catalog.indexes.delete(ixKey);
+          catalog.setIndex(keyOf({ schema: table.schema, name: newname }), { ...ix, name: newname });
+        }
+      }
+      return;
+    }
+    case 'OBJECT_TYPE': {
+      const n = listName(s.object?.List?.items ?? s.object);
+      const e = catalog.enums.get(keyOf(n));
+      if (!e) return;
+      catalog.enums.delete(keyOf(n));
+      catalog.setEnum(keyOf({ schema: n.schema, name: newname }), { ...e, name: newname });
+      renameTypeInColumns(catalog, keyOf(n), keyOf({ schema: n.schema, name: newname }));
+      return;
+    }
+    case 'OBJECT_SCHEMA': {
+      catalog.schemas.delete(s.subname);
+      catalog.schemas.add(newname);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function renameConstraint(catalog: Catalog, tableKey: string, oldName: string, newName: string): void {
+  const table = catalog.writableTable(tableKey);
+  const con = table?.constraints.get(oldName);
+  if (!table || !con) return;
+  table.constraints.delete(oldName);
+  con.name = newName;
+  table.constraints.set(newName, con);
+}
+
+/** Columns keep pointing at a type by its OID, so a renamed type is renamed in every column. */
+function renameTypeInColumns(catalog: Catalog, oldBase: string, newBase: string): void {
+  const { schema, name } = splitKey(newBase);
+  for (const [key, t] of catalog.tables) {
+    const hit = [...t.columns.values()].some((c) => c.type.base === oldBase);
+    if (!hit) continue;
+    const table = catalog.writableTable(key)!;
+    for (const c of table.columns.values()) {
+      if (c.type.base !== oldBase) continue;
+      const shown = schema === DEFAULT_SCHEMA ? `"${name}"` : `"${schema}"."${name}"`;
+      c.type = { ...c.type, base: newBase, display: shown + (c.type.array ? '[]' : '') };
+    }
+  }
+}
+
+function createIndex(catalog: Catalog, s: PgNode, origin: Origin): void {
+  const rel = rangeVarName(s.relation);
+  const tableKey = keyOf(rel);
+  const table = catalog.table(tableKey);
+  const columns: (string | null)[] = (s.indexParams ?? []).map((p: PgNode) => p.IndexElem?.name ?? null);
+  const name: string = s.idxname ?? defaultIndexName(rel.name, columns, s.unique === true);
+  const key = keyOf({ schema: rel.schema, name });
+  if (catalog.indexes.has(key) && s.if_not_exists) return;
+  if (!table) catalog.uncertainKeys.add(tableKey);
+  catalog.setIndex(key, {
+    schema: rel.schema, name, table: tableKey, columns, unique: s.unique === true, partial: s.whereClause !== undefined,
+    valid: true, constraint: false, origin,
+  });
+}
+
+function defaultIndexName(table: string, columns: (string | null)[], unique: boolean): string {
+  const cols = columns.map((c) => c ?? 'expr');
+  return defaultConstraintName(table, cols, unique ? 'key' : 'idx');
+}
+
+function drop(catalog: Catalog, s: PgNode): void {
+  const objects: PgNode[] = s.objects ?? [];
+  for (const obj of objects) {
+    switch (s.removeType) {
+      case 'OBJECT_TABLE':
+      case 'OBJECT_VIEW':
+      case 'OBJECT_MATVIEW':
+      case 'OBJECT_FOREIGN_TABLE': {
+        const key = keyOf(listName(obj.List?.items));
+        if (!catalog.table(key)) continue;
+        catalog.tables.delete(key);
+        for (const [k, ix] of catalog.indexes) if (ix.table === key) catalog.indexes.delete(k);
+        for (const ref of catalog.referencingForeignKeys(key)) catalog.writableTable(ref.table)?.constraints.delete(ref.constraint.name);
+        break;
+      }
+      case 'OBJECT_INDEX': {
+        catalog.indexes.delete(keyOf(listName(obj.List?.items)));
+        break;
+      }
+      case 'OBJECT_TYPE':
+      case 'OBJECT_DOMAIN': {
+        catalog.enums.delete(keyOf(listName(obj.TypeName?.names)));
+        break;
+      }
+      case 'OBJECT_SCHEMA': {
+        const schema = obj.String?.sval;
+        if (!schema) break;
+        catalog.schemas.delete(schema);
+        for (const k of [...catalog.tables.keys()]) if (k.startsWith(`${schema}.`)) catalog.tables.delete(k);
+        for (const k of [...catalog.indexes.keys()]) if (k.startsWith(`${schema}.`)) catalog.indexes.delete(k);
+        for (const k of [...catalog.enums.keys()]) if (k.startsWith(`${schema}.`)) catalog.enums.delete(k);
+        break;
+      }
+      case 'OBJECT_SEQUENCE':
+        catalog.others.delete(`sequence:${keyOf(listName(obj.List?.items))}`);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function alterEnum(catalog: Catalog, s: PgNode): void {
+  const n = listName(s.typeName);
+  const e = catalog.enums.get(keyOf(n));
+  if (!e) {
+    catalog.uncertainKeys.add(keyOf(n));
+    return;
+  }
+  const values = [...e.values];
+  if (s.oldVal !== undefined) {
+    const i = values.indexOf(s.oldVal);
+    if (i >= 0) values[i] = s.newVal;
+  } else if (s.newVal !== undefined) {
+    if (values.includes(s.newVal)) return;
+    const at = s.newValNeighbor !== undefined ? values.indexOf(s.newValNeighbor) : -1;
+    if (at < 0) values.push(s.newVal);
+    else values.splice(s.newValIsAfter === false || s.newValIsAfter === undefined ? at : at + 1, 0, s.newVal);
+  }
+  catalog.setEnum(keyOf(n), { ...e, values });
+}
+
+/** Tables of the catalog that a node names through RangeVars. */
+export function tablesMentioned(catalog: Catalog, node: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      const o = v as PgNode;
+      if (typeof o.relname === 'string') {
+        const key = keyOf(rangeVarName(o));
+        if (catalog.table(key)) out.add(key);
+      }
+      Object.values(o).forEach(visit);
+    }
+  };
+  visit(node);
+  return [...out];
+}
+
+function tablesNamedInText(catalog: Catalog, text: string): string[] {
+  const out: string[] = [];
+  const lower = text.toLowerCase();
+  for (const [key, t] of catalog.tables) {
+    if (text.includes(`"${t.name}"`) || new RegExp(`\\b${t.name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(lower)) out.push(key);
+  }
+  return out;
+}
+
+/** Convenience for rules: the index created by an `IndexStmt`, as the catalog would record it. */
+export function indexKeyOf(s: PgNode): string {
+  const rel = rangeVarName(s.relation);
+  const columns: (string | null)[] = (s.indexParams ?? []).map((p: PgNode) => p.IndexElem?.name ?? null);
+  return keyOf({ schema: rel.schema, name: s.idxname ?? defaultIndexName(rel.name, columns, s.unique === true) });
+}
+
+export type { Constraint, Index };

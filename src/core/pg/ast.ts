@@ -1,0 +1,69 @@
+/**
+ * Small, typed readers over libpg-query's JSON AST (protobuf JSON: zero values are omitted, so
+ * every reader has a default).
+ */
+import type { PgNode } from '../sql/parse-migration';
+
+export type { PgNode };
+
+/** `{ String: { sval } }` list → plain strings. */
+export function strings(list: unknown): string[] {
+  if (!Array.isArray(list)) return [];
+  return list.map((item) => (item as PgNode)?.String?.sval ?? '').filter((s) => s !== '');
+}
+
+/** The only key of a node: `{ IndexStmt: {...} }` → `IndexStmt`. */
+export function nodeType(node: PgNode | null | undefined): string {
+  return node ? (Object.keys(node)[0] ?? '') : '';
+}
+
+export function nodeBody(node: PgNode | null | undefined): PgNode {
+  return node ? ((Object.values(node)[0] as PgNode) ?? {}) : {};
+}
+
+/** An integer constant (`A_Const.ival`), 0 when omitted. */
+export function intConst(node: PgNode | undefined): number | null {
+  const c = node?.A_Const;
+  if (!c) return null;
+  if (c.ival !== undefined) return c.ival.ival ?? 0;
+  return null;
+}
+
+export function stringConst(node: PgNode | undefined): string | null {
+  const c = node?.A_Const;
+  if (!c) return null;
+  if (c.sval !== undefined) return c.sval.sval ?? '';
+  if (c.ival !== undefined) return String(c.ival.ival ?? 0);
+  if (c.fval !== undefined) return String(c.fval.fval ?? '0');
+  if (c.boolval !== undefined) return String(c.boolval.boolval ?? false);
+  return null;
+}
+
+/** Visits every object in a node tree (depth first). */
+export function walk(node: unknown, visit: (key: string, value: PgNode) => void): void {
+  if (Array.isArray(node)) {
+    for (const item of node) walk(item, visit);
+    return;
+  }
+  if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (v && typeof v === 'object') {
+        if (!Array.isArray(v)) visit(k, v as PgNode);
+        walk(v, visit);
+      }
+    }
+  }
+}
+
+/** Function names called anywhere in an expression, lower-cased, schema-less. */
+export function calledFunctions(expr: unknown): string[] {
+  const out: string[] = [];
+  walk(expr, (key, value) => {
+    if (key === 'FuncCall') {
+      const names = strings(value.funcname);
+      if (names.length) out.push(names[names.length - 1].toLowerCase());
+    }
+    if (key === 'SQLValueFunction') out.push(String(value.op ?? '').toLowerCase());
+  });
+  return out;
+}

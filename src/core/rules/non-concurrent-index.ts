@@ -1,0 +1,62 @@
+import { nodeBody, nodeType } from '../pg/ast';
+import { keyOf, rangeVarName } from '../pg/names';
+import type { Fix } from '../types';
+import { displayTable, isExistingTable, moveToOwnMigrationFix } from './helpers';
+import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+
+export default defineRule({
+  meta: {
+    id: 'non-concurrent-index',
+    category: 'locking',
+    defaultSeverity: 'warning',
+    fixAvailability: 'always',
+    summary: '`CREATE INDEX` without `CONCURRENTLY` on an existing table',
+    docs: {
+      whatItDoes: 'Flags `CREATE INDEX` (and `CREATE UNIQUE INDEX`) without `CONCURRENTLY` on a table that existed before this migration.',
+      whyIsThisBad: 'A plain index build takes a SHARE lock on the table for the whole build: every INSERT, UPDATE and DELETE waits until the index is complete, which on a large table means minutes of failed or queued writes. Prisma always generates plain `CREATE INDEX`.',
+      example: 'CREATE INDEX "Appointment_tenant_id_start_time_idx" ON "Appointment"("tenant_id", "start_time");',
+      useInstead: '-- In a migration folder of its own (Prisma ≤ 7.3 sends a file as one batch, and CONCURRENTLY cannot run in a transaction):\nCREATE INDEX CONCURRENTLY "Appointment_tenant_id_start_time_idx" ON "Appointment"("tenant_id", "start_time");',
+      fixSafety: 'Adding `CONCURRENTLY` is safe when the statement runs on its own; where the file runs as one batch, the fix moves the statement into a new migration folder of its own, which changes the migration history (unsafe: review it). A concurrent build that fails leaves an INVALID index: drop it before retrying.',
+      references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY', 'https://www.prisma.io/docs/orm/prisma-migrate/workflows/customizing-migrations'],
+    },
+  },
+  checkMigration(ctx) {
+    for (const st of ctx.statements) {
+      if (nodeType(st.sql.node) !== 'IndexStmt') continue;
+      const s = nodeBody(st.sql.node);
+      if (s.concurrent) continue;
+      const table = keyOf(rangeVarName(s.relation));
+      if (!isExistingTable(ctx, st, table)) continue;
+      ctx.report({
+        statement: st.index,
+        message: `Building this index takes a SHARE lock on ${displayTable(table)}: inserts, updates and deletes wait until the whole build finishes.`,
+        help: 'Use CREATE INDEX CONCURRENTLY, in a migration folder of its own.',
+        fixes: addConcurrentlyFixes(ctx, st),
+      });
+    }
+  },
+});
+
+/**
+ * `CONCURRENTLY` right after `INDEX`. When the statement would then share a transaction with
+ * others, it must also move into a migration of its own.
+ */
+export function addConcurrentlyFixes(ctx: MigrationContext, st: AnalyzedStatement): Fix[] {
+  const m = /^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX|\s*DROP\s+INDEX)\b/i.exec(st.sql.text);
+  if (!m) return [];
+  const at = st.sql.range.startOffset + m[0].length;
+  const alone = ctx.statements.filter((o) => o.sql.node).length === 1 && !ctx.inExplicitBlock(st.index);
+  // sqlparser 0.61 cannot parse DROP INDEX CONCURRENTLY, so adding it to a multi-statement file
+  // would make Prisma ≥ 7.4 fall back to one batch, where CONCURRENTLY fails.
+  const isDrop = /^\s*DROP/i.test(m[1]);
+  const runsAlone = alone || (!isDrop && ctx.execution.mode === 'split' && !ctx.inExplicitBlock(st.index));
+  if (runsAlone) {
+    return [{ title: 'Add CONCURRENTLY', safe: true, edits: [{ file: ctx.file, startOffset: at, endOffset: at, newText: ' CONCURRENTLY' }] }];
+  }
+  const moved = moveToOwnMigrationFix(ctx, st, `${isDrop ? 'drop' : 'create'}_index_concurrently`);
+  const statementText = st.sql.text.endsWith(';') ? st.sql.text : `${st.sql.text};`;
+  const rel = at - st.sql.range.startOffset;
+  moved.title = 'Add CONCURRENTLY and move the statement into a new migration of its own';
+  moved.newFiles = moved.newFiles!.map((f) => ({ ...f, content: `${statementText.slice(0, rel)} CONCURRENTLY${statementText.slice(rel)}\n` }));
+  return [moved];
+}

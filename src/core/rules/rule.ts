@@ -1,0 +1,92 @@
+/**
+ * What a rule is: its metadata and docs (the single source for docs/rules, `preflight explain`,
+ * hovers and the Problems-panel link) and one or more checks. Checks receive plain contexts and
+ * report through `report`; severity overrides and suppressions are applied by the caller.
+ */
+import type { Catalog } from '../catalog/model';
+import type { MigrationFolder, PrismaProject } from '../project/discover';
+import type { PrismaSchemaModel } from '../prisma/schema';
+import type { ParsedMigration, SqlStatement } from '../sql/parse-migration';
+import type { ExecutionMode, Fix, RelatedLocation, RuleMeta, SourceRange, StatementFacts } from '../types';
+
+export interface AnalyzedStatement {
+  index: number;
+  sql: SqlStatement;
+  facts: StatementFacts;
+  /** The database just before this statement runs (earlier statements of the file applied). */
+  catalog: Catalog;
+}
+
+export interface MigrationContext {
+  name: string;
+  file: string;
+  text: string;
+  parsed: ParsedMigration;
+  statements: AnalyzedStatement[];
+  /** The database before the migration. */
+  before: Catalog;
+  /** The database after the migration. */
+  after: Catalog;
+  execution: ExecutionMode;
+  prismaVersion: string | null;
+  /** Whether a table existed before this migration began. */
+  existedBefore(table: string): boolean;
+  /** Statement indexes that PostgreSQL runs as one transaction; a statement in none runs alone. */
+  transactions: number[][];
+  /** The transaction a statement runs in together with others, or null when it runs alone. */
+  transactionOf(index: number): number[] | null;
+  /** Inside the file's own BEGIN ... COMMIT block. */
+  inExplicitBlock(index: number): boolean;
+  /** Path of the migration file that created or last changed an object (for related information). */
+  fileOfMigration(name: string): string | null;
+  report(finding: MigrationReport): void;
+}
+
+export interface MigrationReport {
+  statement: number;
+  /** Defaults to the statement's range. */
+  range?: SourceRange;
+  message: string;
+  help: string;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+}
+
+export interface SchemaContext {
+  schema: PrismaSchemaModel;
+  /** The database the whole migration history leaves. */
+  catalog: Catalog;
+  /** The schema at the base git ref, when one is known. */
+  baseSchema: PrismaSchemaModel | null;
+  baseRef: string | null;
+  fileOfMigration(name: string): string | null;
+  report(finding: FileReport): void;
+}
+
+export interface ProjectContext {
+  project: PrismaProject;
+  /** Migrations whose migration.sql exists at the base ref with other content. */
+  modifiedMigrations: { migration: MigrationFolder; baseRef: string }[];
+  report(finding: FileReport & { migration: string | null }): void;
+}
+
+export interface FileReport {
+  file: string;
+  range: SourceRange;
+  message: string;
+  help: string;
+  fixes?: Fix[];
+  related?: RelatedLocation[];
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  checkMigration?(ctx: MigrationContext): void;
+  checkSchema?(ctx: SchemaContext): void;
+  checkProject?(ctx: ProjectContext): void;
+}
+
+/** Identity, for type inference and one obvious shape per rule file. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
