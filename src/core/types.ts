@@ -117,6 +117,11 @@ export type RuleCategory =
 /** A rule's documentation, in the fixed section order (Ruff's): the single source for every view. */
 export interface RuleDocs {
   whatItDoes: string;
+  /**
+   * Earlier migrations the examples run against (e.g. the CREATE TABLE of the table an example
+   * alters); for schema rules, the migration history the schema is compared with.
+   */
+  setup?: string;
   whyIsThisBad: string;
   /** SQL (or schema.prisma text) that the rule flags. */
   example: string;

@@ -4,10 +4,27 @@
  * transaction); from 7.4.0 it is split by sqlparser-rs 0.61 and each statement runs on its own,
  * unless sqlparser cannot parse some statement, in which case the whole file is one batch again.
  */
-import { compareVersions } from '../project/prisma-version';
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import type { SqlStatement } from '../sql/parse-migration';
 import type { ExecutionMode } from '../types';
+
+/** Compares `major.minor.patch[-pre]` versions numerically; a pre-release sorts before its release. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const [core, pre] = v.trim().replace(/^v/, '').split('-', 2);
+    return { parts: core.split('.').map((p) => parseInt(p, 10) || 0), pre: pre ?? null };
+  };
+  const x = parse(a);
+  const y = parse(b);
+  for (let i = 0; i < 3; i++) {
+    const d = (x.parts[i] ?? 0) - (y.parts[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  if (x.pre === y.pre) return 0;
+  if (x.pre === null) return 1;
+  if (y.pre === null) return -1;
+  return x.pre < y.pre ? -1 : 1;
+}
 
 export const SPLIT_SINCE = '7.4.0';
 export const MIGRATE_DEV_FIXED_IN = '7.8.0';

@@ -1,0 +1,44 @@
+/** Renders a rule's docs (written once, in its rule file) as Markdown: docs/rules, `preflight explain`, hovers. */
+import type { RuleMeta } from '../types';
+
+export const DOCS_BASE_URL = 'https://github.com/preflight-dev/preflight/blob/main/docs/rules';
+
+export function ruleDocUrl(id: string): string {
+  return `${DOCS_BASE_URL}/${id}.md`;
+}
+
+const SEVERITY_WORDS = { error: 'error', warning: 'warning', info: 'info' } as const;
+const FIX_WORDS = { never: 'no fix', sometimes: 'a fix is sometimes available', always: 'a fix is always available' } as const;
+
+export function renderRuleDoc(meta: RuleMeta): string {
+  const lang = meta.exampleLanguage ?? 'sql';
+  const d = meta.docs;
+  const lines = [
+    `# ${meta.id}`,
+    '',
+    `${meta.summary}.`,
+    '',
+    `Category: ${meta.category} · default severity: ${SEVERITY_WORDS[meta.defaultSeverity]} · ${FIX_WORDS[meta.fixAvailability]}`,
+    '',
+    '## What it does',
+    '',
+    d.whatItDoes,
+    '',
+    '## Why is this bad?',
+    '',
+    d.whyIsThisBad,
+    '',
+    '## Example',
+    '',
+  ];
+  if (d.setup) lines.push(lang === 'prisma' ? 'Given this migration history:' : 'Given an earlier migration:', '', '```sql', d.setup, '```', '', 'this is flagged:', '');
+  lines.push('```' + lang, d.example, '```', '', '## Use instead', '', '```' + lang, d.useInstead, '```', '', '## Fix safety', '', d.fixSafety, '', '## References', '');
+  for (const r of d.references) lines.push(`- <${r}>`);
+  lines.push('', `Suppress with \`-- preflight-ignore ${meta.id}: <reason>\` on the line before the statement, or \`-- preflight-ignore-file ${meta.id}\` anywhere in the file; turn it off or change its severity in \`preflight.config.json\` (\`"rules": { "${meta.id}": "off" }\`).`, '');
+  return lines.join('\n');
+}
+
+export function renderRuleIndex(rules: readonly RuleMeta[]): string {
+  const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.category} | ${r.defaultSeverity} | ${r.fixAvailability} | ${r.summary} |`);
+  return ['# Rules', '', 'Generated from `src/core/rules/*.ts` by `npm run docs`. Rule ids are a public interface and do not change.', '', '| id | category | default | fix | flags |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}

@@ -1,0 +1,54 @@
+import type { Fix } from '../types';
+import { alterTableCommands, displayTable, followUpMigrationPath, isExistingTable } from './helpers';
+import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { quoteAlways } from '../pg/names';
+
+export default defineRule({
+  meta: {
+    id: 'foreign-key-validation',
+    category: 'locking',
+    defaultSeverity: 'warning',
+    fixAvailability: 'always',
+    summary: '`ADD FOREIGN KEY` without `NOT VALID` on an existing table',
+    docs: {
+      whatItDoes: 'Flags `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` without `NOT VALID` on a table that existed before this migration.',
+      whyIsThisBad: 'Adding a foreign key checks every existing row while holding a SHARE ROW EXCLUSIVE lock on both the table and the referenced table: inserts, updates and deletes on both wait for the whole scan. Prisma generates every foreign key this way, including when it re-creates one to change `onDelete`.',
+      setup: 'CREATE TABLE "Session" ("id" SERIAL NOT NULL, CONSTRAINT "Session_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Product" ("id" SERIAL NOT NULL, "session_id" INTEGER NOT NULL, CONSTRAINT "Product_pkey" PRIMARY KEY ("id"));',
+      example: 'ALTER TABLE "Product" ADD CONSTRAINT "Product_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "Session"("id") ON DELETE RESTRICT ON UPDATE CASCADE;',
+      useInstead: 'ALTER TABLE "Product" ADD CONSTRAINT "Product_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "Session"("id") ON DELETE RESTRICT ON UPDATE CASCADE NOT VALID;\n-- in the next migration folder:\nALTER TABLE "Product" VALIDATE CONSTRAINT "Product_session_id_fkey";',
+      fixSafety: 'Unsafe: the fix adds `NOT VALID` here and a new migration folder that validates the constraint. New rows are checked at once; existing rows only when the follow-up runs, under a SHARE UPDATE EXCLUSIVE lock that lets reads and writes continue.',
+      references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES'],
+    },
+  },
+  checkMigration(ctx) {
+    for (const st of ctx.statements) {
+      for (const { table, cmd } of alterTableCommands(st)) {
+        if (cmd.subtype !== 'AT_AddConstraint') continue;
+        const con = cmd.def?.Constraint;
+        if (con?.contype !== 'CONSTR_FOREIGN' || con.skip_validation) continue;
+        if (!isExistingTable(ctx, st, table)) continue;
+        const name: string | undefined = con.conname;
+        ctx.report({
+          statement: st.index,
+          message: `Adding foreign key ${name ? quoteAlways(name) + ' ' : ''}scans every row of ${displayTable(table)} under a SHARE ROW EXCLUSIVE lock on it and on the referenced table: writes to both wait for the whole scan.`,
+          help: 'Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a follow-up migration.',
+          fixes: name ? [notValidThenValidateFix(ctx, st, table, name, 'foreign key')] : undefined,
+        });
+      }
+    }
+  },
+});
+
+/** `NOT VALID` before the statement's `;`, and a follow-up migration with `VALIDATE CONSTRAINT`. */
+export function notValidThenValidateFix(ctx: MigrationContext, st: AnalyzedStatement, table: string, constraint: string, what: string): Fix {
+  const text = st.sql.text;
+  const endsWithSemicolon = text.endsWith(';');
+  const insertAt = st.sql.range.startOffset + (endsWithSemicolon ? text.length - 1 : text.length);
+  const file = followUpMigrationPath(ctx, `validate_${constraint}`);
+  return {
+    title: `Add the ${what} NOT VALID here and validate it in a new migration`,
+    safe: false,
+    edits: [{ file: ctx.file, startOffset: insertAt, endOffset: insertAt, newText: ' NOT VALID' }],
+    newFiles: [{ file, content: `-- Validates ${quoteAlways(constraint)} without blocking writes (SHARE UPDATE EXCLUSIVE).\nALTER TABLE ${displayTable(table)} VALIDATE CONSTRAINT ${quoteAlways(constraint)};\n` }],
+  };
+}

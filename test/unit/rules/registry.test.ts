@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderRuleDoc, renderRuleIndex } from '../../../src/core/rules/docs';
+import { RULES } from '../../../src/core/rules/index';
+import { lint } from '../support/lint';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const RULE_DIR = join(ROOT, 'src', 'core', 'rules');
+const NOT_RULES = new Set(['index.ts', 'rule.ts', 'helpers.ts', 'docs.ts']);
+
+/** The rule catalog of DESIGN.md: ids are a public interface. */
+export const CATALOG_IDS = [
+  'parse-error', 'drop-table', 'drop-column', 'truncate-table', 'drop-schema', 'drop-enum-value', 'narrowing-type-change',
+  'unbounded-data-change', 'non-concurrent-index', 'non-concurrent-index-drop', 'concurrently-in-transaction',
+  'rewrite-column-type', 'volatile-default', 'add-required-column', 'set-not-null', 'foreign-key-validation',
+  'check-constraint-validation', 'unique-constraint', 'rename-table', 'rename-column', 'enum-value-used-same-transaction',
+  'lock-timeout-missing', 'locks-accumulate', 'on-delete-change', 'set-null-on-required-column', 'foreign-key-without-index',
+  'prisma-on-delete-change', 'prisma-schema-drift', 'migration-modified', 'concurrently-breaks-migrate-dev',
+  'non-atomic-migration', 'transaction-control', 'set-local-ineffective', 'stray-migration-folder',
+].sort();
+
+describe('rule registry, files and docs agree', () => {
+  it('every catalog id has a rule, and there is no other', () => {
+    assert.deepEqual(RULES.map((r) => r.meta.id).sort(), CATALOG_IDS);
+  });
+
+  it('the registry is alphabetical and lists every rule file, each named by its id', () => {
+    const files = readdirSync(RULE_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+    assert.deepEqual(RULES.map((r) => r.meta.id), files);
+  });
+
+  it('docs/rules holds exactly the rendered docs of every rule (run `npm run docs` after editing a rule)', () => {
+    const docsDir = join(ROOT, 'docs', 'rules');
+    const pages = readdirSync(docsDir).filter((f) => f.endsWith('.md') && f !== 'README.md').sort();
+    assert.deepEqual(pages, RULES.map((r) => `${r.meta.id}.md`).sort());
+    for (const r of RULES) assert.equal(readFileSync(join(docsDir, `${r.meta.id}.md`), 'utf8'), renderRuleDoc(r.meta), `docs/rules/${r.meta.id}.md is stale`);
+    assert.equal(readFileSync(join(docsDir, 'README.md'), 'utf8'), renderRuleIndex(RULES.map((r) => r.meta)));
+  });
+
+  for (const rule of RULES) {
+    if (!rule.checkMigration || rule.meta.exampleLanguage === 'prisma') continue;
+    it(`${rule.meta.id}: the doc example is flagged and "use instead" is not`, async () => {
+      const setup = rule.meta.docs.setup;
+      const flagged = await lint(rule.meta.docs.example, { setup, rules: [rule.meta.id] });
+      assert.ok(flagged.length > 0, `example of ${rule.meta.id} is not flagged`);
+      const clean = await lint(rule.meta.docs.useInstead, { setup, rules: [rule.meta.id] });
+      assert.deepEqual(clean.map((f) => f.message), [], `"use instead" of ${rule.meta.id} is flagged`);
+    });
+  }
+});
