@@ -4,7 +4,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'rules');
-const skip = new Set(['index.ts', 'rule.ts', 'helpers.ts', 'registry.ts']);
+const skip = new Set(['index.ts', 'rule.ts', 'helpers.ts', 'docs.ts']);
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !skip.has(f)).sort();
 const ident = (f) => f.replace(/\.ts$/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const out = [

@@ -2,13 +2,23 @@
 import type { Rule } from './rule';
 import dropTable from './drop-table';
 import foreignKeyValidation from './foreign-key-validation';
+import foreignKeyWithoutIndex from './foreign-key-without-index';
+import migrationModified from './migration-modified';
 import nonConcurrentIndex from './non-concurrent-index';
+import onDeleteChange from './on-delete-change';
 import parseError from './parse-error';
+import setNullOnRequiredColumn from './set-null-on-required-column';
+import strayMigrationFolder from './stray-migration-folder';
 
 /** Every rule, alphabetically by id. */
 export const RULES: readonly Rule[] = [
   dropTable,
   foreignKeyValidation,
+  foreignKeyWithoutIndex,
+  migrationModified,
   nonConcurrentIndex,
+  onDeleteChange,
   parseError,
+  setNullOnRequiredColumn,
+  strayMigrationFolder,
 ];

@@ -1,0 +1,38 @@
+// Bundles the CLI and the extension with esbuild (one file each) and ships libpg-query's WASM
+// beside them. Usage: node scripts/build.mjs [--watch] [--minify]
+import { build, context } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  sourcemap: true,
+  minify,
+  logLevel: 'info',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+];
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+copyFileSync(wasm, join(root, 'dist', 'libpg-query.wasm'));
+
+if (watch) {
+  for (const e of entries) await (await context(e)).watch();
+} else {
+  await Promise.all(entries.map((e) => build(e)));
+}

@@ -1,0 +1,221 @@
+/**
+ * `preflight` — the command line front end. Exit codes (a public contract):
+ *   0  no finding of severity error
+ *   1  at least one finding of severity error (or, for `checklist --verify`, an unticked item)
+ *   2  usage error or internal error
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { analyzeProject } from '../core/analysis/analyze-project';
+import { changesSinceRef } from '../core/git/base-ref';
+import { parsePrismaSchema } from '../core/prisma/schema';
+import { loadConfig } from '../core/project/config';
+import { discoverProject } from '../core/project/discover';
+import { renderRuleDoc } from '../core/rules/docs';
+import { RULES } from '../core/rules/index';
+import { toGithubAnnotations } from './format/github';
+import { toJsonReport } from './format/json';
+import { shouldUseColor, toPretty } from './format/pretty';
+import { toSarif } from './format/sarif';
+
+export const VERSION: string = (() => {
+  try {
+    return JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+export class UsageError extends Error {}
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+}
+
+const HELP = `Usage: preflight <command> [options]
+
+Commands:
+  check [path]          Review the Prisma migrations of the project at path (default: .)
+  explain <rule-id>     Show a rule's documentation
+  rules                 List every rule
+
+Options for check:
+  --format <f>          pretty (default) | json | sarif | github
+  --since <git-ref>     Only migrations added or changed since the ref; flags edited
+                        migrations (migration-modified) and onDelete changes in schema.prisma
+  --config <file>       Use this preflight.config.json instead of searching for one
+  --prisma-version <v>  Assume this Prisma version (decides how migration.sql files run)
+  --no-color            No colours in pretty output (also: NO_COLOR=1)
+
+Exit codes: 0 no errors, 1 errors found, 2 usage or internal error.
+`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'explain':
+        return explain(rest, io);
+      case 'rules':
+        for (const r of RULES) io.stdout(`${r.meta.id.padEnd(34)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
+        return 0;
+      case '--version':
+      case '-v':
+        io.stdout(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`preflight: ${e.message}\n\nRun \`preflight --help\` for usage.\n`);
+      return 2;
+    }
+    io.stderr(`preflight: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 2;
+  }
+}
+
+function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function explain(args: string[], io: Io): number {
+  const { positionals } = parse({ args, options: {}, allowPositionals: true, strict: true });
+  const id = positionals[0];
+  if (!id) throw new UsageError('explain needs a rule id, e.g. `preflight explain drop-column` (`preflight rules` lists them)');
+  const rule = RULES.find((r) => r.meta.id === id);
+  if (!rule) throw new UsageError(`unknown rule "${id}" (\`preflight rules\` lists them)`);
+  io.stdout(renderRuleDoc(rule.meta));
+  return 0;
+}
+
+const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
+
+async function check(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string' },
+      since: { type: 'string' },
+      config: { type: 'string' },
+      'prisma-version': { type: 'string' },
+      'no-color': { type: 'boolean' },
+    },
+  } as const);
+  if (positionals.length > 1) throw new UsageError(`check takes one path, got ${positionals.length}`);
+  const format = (values.format as string | undefined) ?? 'pretty';
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
+  const prismaVersion = values['prisma-version'] as string | undefined;
+  if (prismaVersion !== undefined && !/^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(prismaVersion)) throw new UsageError(`--prisma-version "${prismaVersion}" is not a version like 7.3.0`);
+
+  const target = path.resolve(io.cwd, positionals[0] ?? '.');
+  const startDir = path.extname(target) ? path.dirname(target) : target;
+  let loaded;
+  try {
+    loaded = loadConfig(startDir, values.config ? path.resolve(io.cwd, values.config as string) : undefined);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const unknownRules = Object.keys(loaded.config.rules ?? {}).filter((id) => !RULES.some((r) => r.meta.id === id));
+  const project = discoverProject(target, {
+    config: loaded.config,
+    configDir: loaded.file ? path.dirname(loaded.file) : undefined,
+    prismaVersion,
+  });
+  if (!project.migrationsDir && project.schemaFiles.length === 0) {
+    throw new UsageError(`no Prisma project found at ${path.relative(io.cwd, target) || '.'} (looked for a migrations folder and schema.prisma)`);
+  }
+
+  let only: Set<string> | undefined;
+  let baseSchema = null;
+  let modifiedMigrations: { migration: (typeof project.migrations)[number]; baseRef: string }[] = [];
+  const since = values.since as string | undefined;
+  if (since) {
+    let changes;
+    try {
+      changes = changesSinceRef(project, since, (f) => {
+        try {
+          return readFileSync(f, 'utf8');
+        } catch {
+          return null;
+        }
+      });
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    only = changes.changed;
+    baseSchema = changes.baseSchemaFiles.length ? parsePrismaSchema(changes.baseSchemaFiles) : null;
+    modifiedMigrations = changes.modified.map((migration) => ({ migration, baseRef: since }));
+  }
+  if (project.focus.migration) only = new Set([...(only ?? [project.focus.migration])].filter((m) => m === project.focus.migration));
+
+  const analysis = await analyzeProject(project, {
+    config: loaded.config,
+    only,
+    baseSchema,
+    baseRef: since ?? null,
+    modifiedMigrations,
+  });
+  const result = analysis.result;
+  result.notices.unshift(...loaded.problems, ...unknownRules.map((id) => `${loaded.file}: unknown rule "${id}" in "rules" (\`preflight rules\` lists them)`));
+
+  switch (format) {
+    case 'json':
+      io.stdout(`${JSON.stringify(toJsonReport(result, io.cwd), null, 2)}\n`);
+      break;
+    case 'sarif':
+      io.stdout(`${JSON.stringify(toSarif(result, RULES.map((r) => r.meta), io.cwd, VERSION), null, 2)}\n`);
+      break;
+    case 'github':
+      io.stdout(toGithubAnnotations(result, io.cwd));
+      for (const n of result.notices) io.stderr(`note: ${n}\n`);
+      break;
+    default:
+      io.stdout(
+        toPretty(result, io.cwd, {
+          color: !values['no-color'] && shouldUseColor(io.env, io.isTTY),
+          readFile: (f) => {
+            try {
+              return readFileSync(f, 'utf8');
+            } catch {
+              return null;
+            }
+          },
+        }),
+      );
+  }
+  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** Process entry: real stdio, exit code set once output is flushed. */
+export function run(): void {
+  main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY === true }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`preflight: internal error: ${String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,156 @@
+/**
+ * The whole review of a Prisma project: replay and analyse every migration, check schema.prisma
+ * against the history (and against the base git ref), and check the migrations folder itself.
+ * The CLI and the VS Code extension both call this; it returns plain data.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Catalog } from '../catalog/model';
+import type { PreflightConfig } from '../project/config';
+import type { MigrationFolder, PrismaProject } from '../project/discover';
+import { parsePrismaSchema, type PrismaSchemaModel } from '../prisma/schema';
+import { RULES } from '../rules/index';
+import type { FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
+import { ensureSqlParser } from '../sql/parser';
+import type { AnalysisResult, Finding, Severity } from '../types';
+import type { MigrationAnalysis, MigrationInput, SeverityOf } from './analyze-migration';
+import { HistoryAnalyzer } from './history';
+
+export interface AnalyzeProjectOptions {
+  config?: PreflightConfig;
+  /** Report only these migrations (by folder name); all are still replayed. Default: all. */
+  only?: ReadonlySet<string>;
+  /** Text of files that differ from disk (unsaved editor buffers), by absolute path. */
+  overrides?: ReadonlyMap<string, string>;
+  /** schema.prisma as it is at the base ref, for prisma-on-delete-change. */
+  baseSchema?: PrismaSchemaModel | null;
+  baseRef?: string | null;
+  /** Migrations whose migration.sql differs from the base ref, for migration-modified. */
+  modifiedMigrations?: { migration: MigrationFolder; baseRef: string }[];
+  /** Reuse across calls (the editor): only changed migrations are analysed again. */
+  history?: HistoryAnalyzer;
+  rules?: readonly Rule[];
+}
+
+export interface ProjectAnalysis {
+  result: AnalysisResult;
+  /** The database the whole history leaves. */
+  catalog: Catalog;
+  schema: PrismaSchemaModel | null;
+  migrations: MigrationAnalysis[];
+  /** How many migrations came from the cache. */
+  reused: number;
+}
+
+export function severityFromConfig(config: PreflightConfig | undefined): SeverityOf {
+  return (id, fallback) => {
+    const configured = config?.rules?.[id];
+    return configured === undefined ? fallback : configured;
+  };
+}
+
+export async function analyzeProject(project: PrismaProject, options: AnalyzeProjectOptions = {}): Promise<ProjectAnalysis> {
+  await ensureSqlParser();
+  const rules = options.rules ?? RULES;
+  const severityOf = severityFromConfig(options.config);
+  const read = (file: string): string | null => {
+    const override = options.overrides?.get(file);
+    if (override !== undefined) return override;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const notices = [...project.notices];
+  const inputs: MigrationInput[] = [];
+  for (const m of project.migrations) {
+    if (!m.sqlFile) continue;
+    const text = read(m.sqlFile);
+    if (text === null) {
+      notices.push(`Could not read ${m.sqlFile}; the migrations after it are analysed without it.`);
+      continue;
+    }
+    inputs.push({ name: m.name, file: m.sqlFile, text: stripBom(text) });
+  }
+  const fileByName = new Map(inputs.map((m) => [m.name, m.file]));
+  const fileOfMigration = (name: string) => fileByName.get(name) ?? null;
+  const prismaVersion = project.prismaVersion.version;
+  const history = options.history ?? new HistoryAnalyzer();
+  const optionsKey = JSON.stringify({ prismaVersion, rules: options.config?.rules ?? {}, ids: rules.map((r) => r.meta.id) });
+  const { analyses, catalog, reused } = history.analyze(inputs, { prismaVersion, rules, severityOf, fileOfMigration }, optionsKey);
+
+  const findings: Finding[] = [];
+  const reported = analyses.filter((a) => !options.only || options.only.has(a.report.name));
+  for (const a of reported) findings.push(...a.findings);
+
+  // schema.prisma against the history and the base ref.
+  let schema: PrismaSchemaModel | null = null;
+  if (project.schemaFiles.length) {
+    const files = project.schemaFiles.map((f) => ({ path: f, text: read(f) ?? '' }));
+    schema = parsePrismaSchema(files);
+    for (const p of schema.problems) notices.push(`${p.file}: ${p.message}`);
+    const ctx: Omit<SchemaContext, 'report'> = {
+      schema,
+      catalog,
+      baseSchema: options.baseSchema ?? null,
+      baseRef: options.baseRef ?? null,
+      fileOfMigration,
+    };
+    for (const rule of rules) {
+      if (!rule.checkSchema) continue;
+      rule.checkSchema({ ...ctx, report: (r) => pushFileFinding(findings, rule, severityOf, r, null) });
+    }
+  }
+
+  const projectCtx: Omit<ProjectContext, 'report'> = { project, modifiedMigrations: options.modifiedMigrations ?? [] };
+  for (const rule of rules) {
+    if (!rule.checkProject) continue;
+    rule.checkProject({
+      ...projectCtx,
+      report: (r) => {
+        if (r.migration && options.only && !options.only.has(r.migration)) return;
+        pushFileFinding(findings, rule, severityOf, r, r.migration);
+      },
+    });
+  }
+
+  if (prismaVersion === null) notices.push(`Prisma version unknown (${project.prismaVersion.detail}): assuming every migration.sql runs as one batch, as Prisma ≤ 7.3 does. Set "prismaVersion" in preflight.config.json or pass --prisma-version.`);
+
+  return {
+    result: {
+      prismaVersion,
+      migrations: reported.map((a) => a.report),
+      findings,
+      notices,
+    },
+    catalog,
+    schema,
+    migrations: analyses,
+    reused,
+  };
+}
+
+function pushFileFinding(findings: Finding[], rule: Rule, severityOf: SeverityOf, r: FileReport, migration: string | null): void {
+  const severity: Severity | 'off' = severityOf(rule.meta.id, rule.meta.defaultSeverity);
+  if (severity === 'off') return;
+  findings.push({
+    rule: rule.meta.id,
+    severity,
+    file: r.file,
+    migration,
+    range: r.range,
+    message: r.message,
+    help: r.help,
+    ...(r.fixes?.length ? { fixes: r.fixes } : {}),
+    ...(r.related?.length ? { related: r.related } : {}),
+  });
+}
+
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export function relativePath(file: string, cwd: string): string {
+  return path.relative(cwd, file).split(path.sep).join('/');
+}

@@ -1,0 +1,43 @@
+import { quoteAlways } from '../pg/names';
+import { alterTableCommands, displayTable } from './helpers';
+import { defineRule } from './rule';
+
+export default defineRule({
+  meta: {
+    id: 'foreign-key-without-index',
+    category: 'hygiene',
+    defaultSeverity: 'info',
+    fixAvailability: 'never',
+    summary: 'Foreign key columns not covered by the leading columns of an index',
+    docs: {
+      whatItDoes: 'Flags a foreign key added by this migration whose columns are not the leading columns of any index on the referencing table once the migration has run. PostgreSQL indexes the referenced key (it must be unique) but never the referencing columns, and Prisma does not add that index either (except with `relationMode = "prisma"` warnings).',
+      whyIsThisBad: 'Every delete or key update of a parent row must find its children: without an index that is a sequential scan of the child table, under the lock of the deleting transaction. ON DELETE CASCADE, RESTRICT and SET NULL all pay it; on a large table deletes become slow and lock-heavy.',
+      setup: 'CREATE TABLE "Customer" ("id" SERIAL NOT NULL, CONSTRAINT "Customer_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Sale" ("id" SERIAL NOT NULL, "customer_id" INTEGER, CONSTRAINT "Sale_pkey" PRIMARY KEY ("id"));',
+      example: 'ALTER TABLE "Sale" ADD CONSTRAINT "Sale_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "Customer"("id") ON DELETE SET NULL ON UPDATE CASCADE;',
+      useInstead: '-- @@index([customerId]) in schema.prisma generates:\nCREATE INDEX "Sale_customer_id_idx" ON "Sale"("customer_id");\nALTER TABLE "Sale" ADD CONSTRAINT "Sale_customer_id_fkey" FOREIGN KEY ("customer_id") REFERENCES "Customer"("id") ON DELETE SET NULL ON UPDATE CASCADE;',
+      fixSafety: 'No automatic fix: the index belongs in schema.prisma (`@@index([...])`) so Prisma keeps it; the help says which. A new index on an existing table should be built CONCURRENTLY in a migration of its own.',
+      references: ['https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK', 'https://www.prisma.io/docs/orm/prisma-schema/data-model/indexes'],
+    },
+  },
+  checkMigration(ctx) {
+    for (const st of ctx.statements) {
+      const added: { table: string; name: string }[] = [];
+      for (const { table, cmd } of alterTableCommands(st)) {
+        const con = cmd.def?.Constraint;
+        if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_FOREIGN' && con.conname) added.push({ table, name: con.conname });
+      }
+      for (const { table, name } of added) {
+        const fk = ctx.after.findConstraint(table, name);
+        if (!fk?.foreignKey || ctx.after.isUncertain(table)) continue;
+        const cols = fk.columns;
+        const covered = ctx.after.indexesOf(table).some((ix) => cols.every((c) => ix.columns.slice(0, cols.length).includes(c)));
+        if (covered) continue;
+        ctx.report({
+          statement: st.index,
+          message: `No index on ${displayTable(table)} starts with ${cols.map(quoteAlways).join(', ')}, the columns of foreign key ${quoteAlways(name)}: deleting or re-keying a ${displayTable(fk.foreignKey.refTable)} row scans ${displayTable(table)}.`,
+          help: `Add @@index([${cols.join(', ')}]) (field names) to the model in schema.prisma, in a later migration built CONCURRENTLY if the table is large.`,
+        });
+      }
+    }
+  },
+});
