@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { analyzeProject } from '../core/analysis/analyze-project';
 import { changesSinceRef } from '../core/git/base-ref';
+import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic } from '../core/checklist/index';
 import { parsePrismaSchema } from '../core/prisma/schema';
 import { loadConfig } from '../core/project/config';
 import { discoverProject } from '../core/project/discover';
@@ -42,6 +43,7 @@ const HELP = `Usage: preflight <command> [options]
 Commands:
   check [path]          Review the Prisma migrations of the project at path (default: .)
   explain <rule-id>     Show a rule's documentation
+  checklist <migration> Write or update the deployment checklist in the migration folder
   rules                 List every rule
 
 Options for check:
@@ -51,6 +53,11 @@ Options for check:
   --config <file>       Use this preflight.config.json instead of searching for one
   --prisma-version <v>  Assume this Prisma version (decides how migration.sql files run)
   --no-color            No colours in pretty output (also: NO_COLOR=1)
+
+Options for checklist:
+  --verify              Write nothing; exit 1 while any pre-deployment item is unticked
+  --down-sql            Also write down.sql (rollback) into the migration folder
+  --config, --prisma-version as for check
 
 Exit codes: 0 no errors, 1 errors found, 2 usage or internal error.
 `;
@@ -63,6 +70,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await check(rest, io);
       case 'explain':
         return explain(rest, io);
+      case 'checklist':
+        return await checklist(rest, io);
       case 'rules':
         for (const r of RULES) io.stdout(`${r.meta.id.padEnd(34)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
         return 0;
@@ -218,4 +227,54 @@ export function run(): void {
       process.exitCode = 2;
     },
   );
+}
+
+async function checklist(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      verify: { type: 'boolean' },
+      'down-sql': { type: 'boolean' },
+      config: { type: 'string' },
+      'prisma-version': { type: 'string' },
+    },
+  } as const);
+  if (positionals.length !== 1) throw new UsageError('checklist needs one migration folder, e.g. `preflight checklist prisma/migrations/20250101000000_init`');
+  const target = path.resolve(io.cwd, positionals[0]);
+  const folder = path.basename(target) === 'migration.sql' ? path.dirname(target) : target;
+  let loaded;
+  try {
+    loaded = loadConfig(path.dirname(folder), values.config ? path.resolve(io.cwd, values.config) : undefined);
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const project = discoverProject(folder, { config: loaded.config, configDir: loaded.file ? path.dirname(loaded.file) : undefined, prismaVersion: values['prisma-version'] });
+  const name = project.focus.migration;
+  if (!name || !project.migrations.some((m) => m.name === name)) throw new UsageError(`${positionals[0]} is not a migration folder of a Prisma project`);
+  const file = checklistPath(folder);
+  if (values.verify) {
+    const mc = await checklistForMigration(project, name, { config: loaded.config });
+    const existing = readChecklistFile(file);
+    if (!existing) {
+      io.stderr(`preflight: no checklist at ${path.relative(io.cwd, file)}; run \`preflight checklist ${positionals[0]}\` first\n`);
+      return 1;
+    }
+    const pre = mc.checklist.items.filter((i) => i.section === 'pre');
+    const open = pre.filter((i) => existing.state.ticks[i.id] !== true || existing.state.fingerprints[i.id] !== i.fingerprint);
+    for (const i of open) io.stdout(`unticked: ${i.title}${existing.state.ticks[i.id] && existing.state.fingerprints[i.id] !== i.fingerprint ? ' (ticked, but the migration changed since)' : ''}\n`);
+    io.stdout(open.length ? `${open.length} of ${pre.length} pre-deployment items still open\n` : `all ${pre.length} pre-deployment items ticked\n`);
+    return open.length ? 1 : 0;
+  }
+  const mc = await checklistForMigration(project, name, { config: loaded.config });
+  const { parsed } = updateChecklistFile(file, mc.checklist);
+  const ticked = mc.checklist.items.filter((i) => parsed.state.ticks[i.id]).length;
+  io.stdout(`wrote ${path.relative(io.cwd, file)}: ${mc.checklist.items.length} items, ${ticked} ticked\n`);
+  if (values['down-sql']) {
+    const down = path.join(folder, 'down.sql');
+    writeAtomic(down, renderDownSql(mc));
+    io.stdout(`wrote ${path.relative(io.cwd, down)}\n`);
+  }
+  return 0;
 }
