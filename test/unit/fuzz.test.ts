@@ -1,0 +1,18 @@
+import { strict as assert } from 'node:assert';
+import { ensureSqlParser } from '../../src/core/sql/parser';
+import { corpusSamples, fuzzOnce } from './support/fuzz';
+
+describe('fuzzing (fixed-seed slice of `npm run fuzz`)', function () {
+  this.timeout(120_000);
+  it('500 mutated corpus migrations: no throw, ranges inside the file, under 1 s each', async () => {
+    await ensureSqlParser();
+    const samples = corpusSamples();
+    assert.ok(samples.sql.length > 100, 'corpus samples missing');
+    const failures: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const r = fuzzOnce(samples, 20261121 + i);
+      if (r.failure) failures.push(`seed ${20261121 + i}: ${r.failure.problem.slice(0, 300)}`);
+    }
+    assert.deepEqual(failures, []);
+  });
+});

@@ -1,0 +1,138 @@
+/** Mutations and invariants shared by `npm run fuzz` and the fixed-seed slice in the test suite. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { analyzeMigration } from '../../../src/core/analysis/analyze-migration';
+import { Catalog } from '../../../src/core/catalog/model';
+import { RULES } from '../../../src/core/rules/index';
+import type { SourceRange } from '../../../src/core/types';
+
+export const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
+
+export interface Samples {
+  sql: string[];
+  schemas: string[];
+}
+
+let cached: Samples | null = null;
+
+/** A spread of real migration files (every 7th, to keep memory and start-up small) and every schema file. */
+export function corpusSamples(): Samples {
+  if (cached) return cached;
+  const sql: string[] = [];
+  const schemas: string[] = [];
+  if (existsSync(CORPUS)) {
+    for (const repo of readdirSync(CORPUS).sort()) {
+      const dir = path.join(CORPUS, repo, 'migrations');
+      if (!existsSync(dir)) continue;
+      readdirSync(dir).sort().forEach((m, i) => {
+        const f = path.join(dir, m, 'migration.sql');
+        if (i % 7 === 0 && existsSync(f) && statSync(f).size < 200_000) sql.push(readFileSync(f, 'utf8'));
+      });
+      const walk = (p: string): void => {
+        if (!existsSync(p)) return;
+        if (statSync(p).isDirectory()) readdirSync(p).forEach((c) => walk(path.join(p, c)));
+        else if (p.endsWith('.prisma')) schemas.push(readFileSync(p, 'utf8'));
+      };
+      walk(path.join(CORPUS, repo, 'schema.prisma'));
+      walk(path.join(CORPUS, repo, 'schema'));
+    }
+  }
+  cached = { sql, schemas };
+  return cached;
+}
+
+/** Deterministic PRNG (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NASTY = ["'", '"', '$$', '$x$', '/*', '*/', '--', ';', '(', ')', '\\', '\0', '\uFEFF', '\r', '\r\n', '\u2028', '𝄞', 'é', 'CONCURRENTLY', 'BEGIN;', 'COMMIT;', 'NOT VALID', 'E\'', 'U&"'];
+
+export function mutate(text: string, r: () => number): string {
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
+  const tokens = text.split(/(\s+|[(),;"'])/);
+  const at = () => Math.floor(r() * Math.max(1, text.length));
+  switch (Math.floor(r() * 12)) {
+    case 0: // token deletion
+      tokens.splice(Math.floor(r() * tokens.length), 1 + Math.floor(r() * 3));
+      return tokens.join('');
+    case 1: { // token duplication
+      const i = Math.floor(r() * tokens.length);
+      tokens.splice(i, 0, ...tokens.slice(i, i + 1 + Math.floor(r() * 4)));
+      return tokens.join('');
+    }
+    case 2: { // swap
+      const i = Math.floor(r() * tokens.length);
+      const j = Math.floor(r() * tokens.length);
+      [tokens[i], tokens[j]] = [tokens[j], tokens[i]];
+      return tokens.join('');
+    }
+    case 3: // truncation
+      return text.slice(0, at());
+    case 4: { // random bytes
+      const i = at();
+      let junk = '';
+      for (let k = 0; k < 1 + r() * 8; k++) junk += String.fromCharCode(Math.floor(r() * 0x3000));
+      return text.slice(0, i) + junk + text.slice(i);
+    }
+    case 5: { // unterminated quotes and dollar quotes
+      const i = at();
+      return text.slice(0, i) + pick(["'", '"', '$$', '$tag$', '/*', "E'\\"]) + text.slice(i);
+    }
+    case 6: // deep nesting
+      return `SELECT ${'('.repeat(200 + Math.floor(r() * 800))}1${')'.repeat(200)};\n${text}`;
+    case 7: // a very long identifier (up to ~10 MB)
+      return `CREATE TABLE "${'x'.repeat(r() < 0.05 ? 10_000_000 : 100_000)}" (id int);\n${text}`;
+    case 8: // mixed line endings
+      return text.replace(/\n/g, () => pick(['\n', '\r\n', '\r']));
+    case 9: // BOM
+      return '\uFEFF' + text;
+    case 10: { // nasty fragment
+      const i = at();
+      return text.slice(0, i) + pick(NASTY) + text.slice(i);
+    }
+    default: // splice two files
+      return text.slice(0, at()) + text.slice(at());
+  }
+}
+
+export interface FuzzFailure {
+  kind: 'sql' | 'schema';
+  input: string;
+  problem: string;
+}
+
+function inside(r: SourceRange, len: number): boolean {
+  return r.startOffset >= 0 && r.endOffset <= len && r.startOffset <= r.endOffset && r.start.line >= 1 && r.start.column >= 1;
+}
+
+const OPTIONS = { prismaVersion: '7.3.0', rules: RULES, severityOf: (_: string, s: 'error' | 'warning' | 'info') => s, fileOfMigration: () => null };
+
+/** One mutation of one sample, checked. Needs ensureSqlParser() first. */
+export function fuzzOnce(samples: Samples, seed: number): { ms: number; failure?: FuzzFailure } {
+  const r = rng(seed);
+  const base = samples.sql[Math.floor(r() * samples.sql.length)];
+  let input = base;
+  const rounds = 1 + Math.floor(r() * 3);
+  for (let k = 0; k < rounds; k++) input = mutate(input, r);
+  const t0 = performance.now();
+  try {
+    const a = analyzeMigration({ name: '20250101000000_fuzz', file: '/fuzz/migration.sql', text: input }, new Catalog(), OPTIONS);
+    const ms = performance.now() - t0;
+    for (const s of a.report.statements) if (!inside(s.range, input.length)) return { ms, failure: { kind: 'sql', input, problem: `statement range outside the file: ${JSON.stringify(s.range)}` } };
+    for (const f of a.findings) if (!inside(f.range, input.length)) return { ms, failure: { kind: 'sql', input, problem: `${f.rule} range outside the file: ${JSON.stringify(f.range)}` } };
+    const internal = a.findings.find((f) => f.message.includes('failed on this file'));
+    if (internal) return { ms, failure: { kind: 'sql', input, problem: internal.message } };
+    if (ms > 1000 && input.length < 5_000_000) return { ms, failure: { kind: 'sql', input, problem: `took ${ms.toFixed(0)} ms` } };
+    return { ms };
+  } catch (e) {
+    return { ms: performance.now() - t0, failure: { kind: 'sql', input, problem: `threw: ${e instanceof Error ? e.stack : String(e)}` } };
+  }
+}
