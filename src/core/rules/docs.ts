@@ -31,7 +31,11 @@ export function renderRuleDoc(meta: RuleMeta): string {
     '## Example',
     '',
   ];
-  if (d.setup) lines.push(lang === 'prisma' ? 'Given this migration history:' : 'Given an earlier migration:', '', '```sql', d.setup, '```', '', 'this is flagged:', '');
+  if (d.setup) {
+    const setupIsSchema = isPrismaSchemaText(d.setup);
+    const intro = setupIsSchema ? 'Given this schema at the base git ref:' : lang === 'prisma' ? 'Given this migration history:' : 'Given an earlier migration:';
+    lines.push(intro, '', '```' + (setupIsSchema ? 'prisma' : 'sql'), d.setup, '```', '', 'this is flagged:', '');
+  }
   lines.push('```' + lang, d.example, '```', '', '## Use instead', '', '```' + lang, d.useInstead, '```', '', '## Fix safety', '', d.fixSafety, '', '## References', '');
   for (const r of d.references) lines.push(`- <${r}>`);
   lines.push('', `Suppress with \`-- preflight-ignore ${meta.id}: <reason>\` on the line before the statement, or \`-- preflight-ignore-file ${meta.id}\` anywhere in the file; turn it off or change its severity in \`preflight.config.json\` (\`"rules": { "${meta.id}": "off" }\`).`, '');
@@ -41,4 +45,9 @@ export function renderRuleDoc(meta: RuleMeta): string {
 export function renderRuleIndex(rules: readonly RuleMeta[]): string {
   const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.category} | ${r.defaultSeverity} | ${r.fixAvailability} | ${r.summary} |`);
   return ['# Rules', '', 'Generated from `src/core/rules/*.ts` by `npm run docs`. Rule ids are a public interface and do not change.', '', '| id | category | default | fix | flags |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+}
+
+/** Whether a docs `setup` is schema.prisma text (a base schema) rather than SQL. */
+export function isPrismaSchemaText(text: string): boolean {
+  return /^\s*(model|enum|datasource|generator)\s+\w+\s*\{/m.test(text);
 }
