@@ -1,6 +1,49 @@
-import type * as vscode from 'vscode';
+/**
+ * Preflight for VS Code. `activate()` only composes: the analyzer (which loads the core on first
+ * need), the diagnostics, hovers, quick fixes, commands and the status bar. Every behaviour lives
+ * in its own file of this folder; `src/core` does the analysis and knows nothing of VS Code.
+ */
+import * as vscode from 'vscode';
+import { PreflightCodeActions } from './code-actions';
+import { registerCommands } from './commands';
+import { DiagnosticsPublisher } from './diagnostics';
+import { PreflightHoverProvider } from './hovers';
+import { RuleDocs } from './rule-docs';
+import { StatusBar } from './status-bar';
+import { WorkspaceAnalyzer } from './workspace-analyzer';
+import { watchWorkspace } from './workspace-events';
 
-/** Composes the extension; the full wiring lands with the extension issue. */
-export function activate(_context: vscode.ExtensionContext): void {}
+/** Migration files and Prisma schema files, whatever language mode they are in. */
+const SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/migration.sql' },
+  { scheme: 'file', pattern: '**/*.prisma' },
+];
+
+/** What the extension returns to other extensions and to its integration tests. */
+export interface PreflightApi {
+  /** Resolves when no analysis is running or queued. */
+  idle(): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): PreflightApi {
+  const log = vscode.window.createOutputChannel('Preflight', { log: true });
+  const analyzer = new WorkspaceAnalyzer(log);
+  const docs = new RuleDocs(context.extensionUri, context.globalStorageUri);
+  const diagnostics = new DiagnosticsPublisher(docs.uriOf);
+  const status = new StatusBar(analyzer);
+  context.subscriptions.push(
+    log,
+    analyzer,
+    diagnostics,
+    status,
+    vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer)),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer), PreflightCodeActions.metadata),
+    ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri }),
+    ...watchWorkspace(analyzer, diagnostics, status),
+  );
+  log.info(`Preflight ${context.extension.packageJSON.version} activated${vscode.workspace.isTrusted ? '' : ' (restricted mode: static analysis only)'}`);
+  void analyzer.discoverAll();
+  return { idle: () => analyzer.idle() };
+}
 
 export function deactivate(): void {}

@@ -1,0 +1,99 @@
+/** The palette commands, in one table. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SHOW_RULE_DOC_COMMAND } from './code-actions';
+import { loadCore } from './core-loader';
+import type { ProjectSession } from './project-session';
+import { renderReview } from './review-report';
+import type { RuleDocs } from './rule-docs';
+import type { WorkspaceAnalyzer } from './workspace-analyzer';
+
+export const REVIEW_COMMAND = 'preflight.reviewMigration';
+
+export interface CommandContext {
+  analyzer: WorkspaceAnalyzer;
+  docs: RuleDocs;
+  log: vscode.LogOutputChannel;
+  storageUri: vscode.Uri;
+}
+
+type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
+
+export const COMMANDS: Record<string, Handler> = {
+  [REVIEW_COMMAND]: reviewMigration,
+  [SHOW_RULE_DOC_COMMAND]: (ctx, ruleId) => ctx.docs.show(typeof ruleId === 'string' ? ruleId : undefined),
+  'preflight.reanalyse': async (ctx) => {
+    ctx.log.info('Re-analysing the workspace');
+    for (const s of ctx.analyzer.all()) s.history.clear();
+    await ctx.analyzer.discoverAll();
+  },
+  'preflight.showOutput': (ctx) => ctx.log.show(true),
+};
+
+export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(ctx, ...args);
+      } catch (e) {
+        ctx.log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        void vscode.window.showErrorMessage(`Preflight: ${id} failed; see Preflight: Show Output.`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+interface MigrationPick extends vscode.QuickPickItem {
+  session: ProjectSession;
+  name: string;
+}
+
+/** Quick-pick a migration folder (or take the one given), then open its review as a Markdown preview. */
+async function reviewMigration(ctx: CommandContext, arg?: unknown): Promise<void> {
+  await ctx.analyzer.idle();
+  let target: { session: ProjectSession; name: string } | undefined;
+  const given = arg instanceof vscode.Uri ? arg.fsPath : undefined;
+  if (given) {
+    const session = await ctx.analyzer.ensureSessionOf(given);
+    const name = session?.migrationNameOf(given);
+    if (session && name) target = { session, name };
+  }
+  if (!target) {
+    const items: MigrationPick[] = [];
+    for (const session of ctx.analyzer.all()) {
+      for (const m of [...session.project.migrations].reverse()) {
+        const findings = session.analysis?.result.findings.filter((f) => f.migration === m.name) ?? [];
+        const errors = findings.filter((f) => f.severity === 'error').length;
+        const warnings = findings.filter((f) => f.severity === 'warning').length;
+        const changed = session.branch?.changed.has(m.name);
+        items.push({
+          label: m.name,
+          description: `${errors ? `$(error) ${errors} ` : ''}${warnings ? `$(warning) ${warnings} ` : ''}${changed ? '· on this branch' : ''}`.trim(),
+          detail: path.relative(session.workspaceFolder ?? session.project.root, m.dir) || m.dir,
+          session,
+          name: m.name,
+        });
+      }
+    }
+    if (!items.length) {
+      void vscode.window.showInformationMessage('Preflight found no Prisma migrations in this workspace.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(items, { title: 'Preflight: Review Migration', placeHolder: 'Migration folder (newest first)', matchOnDetail: true });
+    if (!pick) return;
+    target = pick;
+  }
+  await ctx.analyzer.analyse(target.session);
+  const analysis = target.session.analysis;
+  const migration = analysis?.migrations.find((m) => m.report.name === target.name);
+  if (!analysis || !migration) {
+    void vscode.window.showWarningMessage(`Preflight could not analyse ${target.name}; see Preflight: Show Output.`);
+    return;
+  }
+  const core = await loadCore();
+  const text = renderReview(core, analysis, migration, target.session.project.root, (id) => ctx.docs.uriOf(id).toString());
+  const uri = vscode.Uri.joinPath(ctx.storageUri, 'review', `${target.name.replace(/[^\w.-]/g, '_')}.md`);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+}
