@@ -96,7 +96,7 @@ describe('preflight CLI', function () {
       const m5 = path.join(shop, 'prisma/migrations/20250916112205_remove_customer_loyalty_points/migration.sql');
       writeFileSync(m5, readFileSync(m5, 'utf8') + '\n-- edited after deploy\n');
       const schema = path.join(shop, 'prisma/schema.prisma');
-      writeFileSync(schema, readFileSync(schema, 'utf8').replace('onDelete: Cascade', 'onDelete: SetNull'));
+      writeFileSync(schema, readFileSync(schema, 'utf8').replace(/(sale\s+Sale\s+@relation\([^)]*onDelete: )Cascade/, '$1Restrict'));
       const { out } = await run(['check', shop, '--since', 'main', '--format', 'json']);
       const json = JSON.parse(out);
       assert.deepEqual(json.migrations.map((m: { name: string }) => m.name), ['20250916112205_remove_customer_loyalty_points']);
