@@ -3,8 +3,8 @@
  * common hand-written DDL. A statement the catalog cannot model marks what it touches as
  * uncertain, and rules stay quiet about uncertain objects rather than guess. Never throws.
  */
-import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
-import { DEFAULT_SCHEMA, keyOf, listName, rangeVarName, splitKey } from '../pg/names';
+import { nodeBody, nodeType, strings, walk, type PgNode } from '../pg/ast';
+import { DEFAULT_SCHEMA, keyOf, listName, quoteAlways, rangeVarName, splitKey } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import type { Catalog, Column, Constraint, Index, Origin, Table } from './model';
 import { fkActionOf } from './model';
@@ -200,7 +200,9 @@ function addConstraint(catalog: Catalog, tableKey: string, con: PgNode, origin: 
     }
     case 'CONSTR_CHECK': {
       const name: string = con.conname ?? defaultConstraintName(table.name, con.columnCheck ? keys : [], 'check');
-      table.constraints.set(name, { name, type: 'check', columns: keys, validated, origin });
+      const columns = con.columnCheck ? keys : columnsReferenced(con.raw_expr);
+      const expression = notNullCheckExpression(con.raw_expr);
+      table.constraints.set(name, { name, type: 'check', columns, validated, ...(expression ? { expression } : {}), origin });
       return;
     }
     case 'CONSTR_EXCLUSION': {
@@ -215,6 +217,32 @@ function addConstraint(catalog: Catalog, tableKey: string, con: PgNode, origin: 
     default:
       table.uncertain = true;
   }
+}
+
+/** Columns a check expression names (as `pg_constraint.conkey` lists them). */
+function columnsReferenced(expr: unknown): string[] {
+  const out = new Set<string>();
+  walk(expr, (key, value) => {
+    if (key !== 'ColumnRef') return;
+    const fields = strings(value.fields);
+    if (fields.length) out.add(fields[fields.length - 1]);
+  });
+  return [...out];
+}
+
+/**
+ * `"col" IS NOT NULL` for a check that is exactly that test (what lets `SET NOT NULL` skip its
+ * scan once validated); undefined for any other expression.
+ */
+function notNullCheckExpression(expr: PgNode | undefined): string | undefined {
+  const test = expr?.NullTest;
+  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = strings(test.arg?.ColumnRef?.fields);
+  return fields.length === 1 ? notNullCheckText(fields[0]) : undefined;
+}
+
+function notNullCheckText(column: string): string {
+  return `${quoteAlways(column)} IS NOT NULL`;
 }
 
 function alterTable(catalog: Catalog, s: PgNode, origin: Origin): void {
@@ -367,6 +395,7 @@ function rename(catalog: Catalog, s: PgNode): void {
       const swap = (cols: (string | null)[]) => cols.map((c) => (c === old ? newname : c));
       for (const con of table.constraints.values()) {
         con.columns = swap(con.columns) as string[];
+        if (con.expression === notNullCheckText(old)) con.expression = notNullCheckText(newname);
         if (con.foreignKey) con.foreignKey = { ...con.foreignKey, columns: con.columns };
       }
       for (const [k, ix] of catalog.indexes) if (ix.table === key && ix.columns.includes(old)) catalog.setIndex(k, { ...ix, columns: swap(ix.columns) });

@@ -40,7 +40,7 @@ export interface Constraint {
   columns: string[];
   validated: boolean;
   foreignKey?: ForeignKey;
-  /** For checks: source text of the expression. */
+  /** For checks Preflight can read: `"col" IS NOT NULL` (the check that lets SET NOT NULL skip its scan). */
   expression?: string;
   origin: Origin;
 }
@@ -78,7 +78,12 @@ export interface EnumType {
   origin: Origin;
 }
 
-const owner = new WeakMap<object, Catalog>();
+/**
+ * Which catalog may change a table in place: the table's owner token. `fork()` gives the forked
+ * catalog a fresh token *and* renews its own, so after a fork neither side owns the tables they
+ * share and the first write on either side copies the table.
+ */
+const owner = new WeakMap<object, object>();
 
 export class Catalog {
   readonly schemas: Set<string>;
@@ -89,6 +94,8 @@ export class Catalog {
   readonly others: Set<string>;
   /** Objects the catalog lost track of (unknown statements): their keys are uncertain. */
   readonly uncertainKeys: Set<string>;
+
+  private ownerToken: object = {};
 
   constructor(from?: Catalog) {
     this.schemas = new Set(from?.schemas ?? ['public']);
@@ -101,6 +108,7 @@ export class Catalog {
 
   /** An independent copy; unchanged tables are shared until written. */
   fork(): Catalog {
+    this.ownerToken = {};
     return new Catalog(this);
   }
 
@@ -112,19 +120,19 @@ export class Catalog {
   writableTable(key: string): Table | undefined {
     const t = this.tables.get(key);
     if (!t) return undefined;
-    if (owner.get(t) === this) return t;
+    if (owner.get(t) === this.ownerToken) return t;
     const copy: Table = {
       ...t,
       columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
       constraints: new Map([...t.constraints].map(([k, c]) => [k, { ...c, columns: [...c.columns] }])),
     };
-    owner.set(copy, this);
+    owner.set(copy, this.ownerToken);
     this.tables.set(key, copy);
     return copy;
   }
 
   addTable(key: string, table: Table): void {
-    owner.set(table, this);
+    owner.set(table, this.ownerToken);
     this.tables.set(key, table);
   }
 

@@ -76,18 +76,18 @@ export type TypeChange = 'same' | 'binary-coercible' | 'rewrite';
 /**
  * Whether changing a column from `from` to `to` rewrites the table (PostgreSQL skips the rewrite
  * for binary-coercible changes that cannot invalidate data: varchar(n) → varchar(m ≥ n) or text,
- * numeric precision raised at the same scale, timestamp precision raised, ...).
+ * numeric precision raised at the same scale, timestamp precision raised, text ↔ citext, ...).
+ * Checked against PostgreSQL 18 (relfilenode before and after): `character(n)` → text/varchar
+ * rewrites (the cast strips trailing blanks), and so does any change of an array type.
  */
 export function typeChangeKind(from: ColumnType, to: ColumnType): TypeChange {
   if (from.display === to.display) return 'same';
-  if (from.array !== to.array) return 'rewrite';
+  if (from.array || to.array) return 'rewrite';
   const f = from.base;
   const t = to.base;
-  const textual = (b: string) => b === 'varchar' || b === 'text' || b === 'citext';
   if (f === 'varchar' && t === 'varchar') return to.mods.length === 0 || (from.mods.length > 0 && to.mods[0] >= from.mods[0]) ? 'binary-coercible' : 'rewrite';
-  if (f === 'varchar' && t === 'text') return 'binary-coercible';
-  if (f === 'text' && t === 'varchar') return to.mods.length === 0 ? 'binary-coercible' : 'rewrite';
-  if (f === 'bpchar' && (t === 'text' || (t === 'varchar' && to.mods.length === 0))) return 'binary-coercible';
+  if (f === 'varchar' && (t === 'text' || t === 'citext')) return 'binary-coercible';
+  if ((f === 'text' || f === 'citext') && (t === 'varchar' || t === 'text' || t === 'citext')) return t !== 'varchar' || to.mods.length === 0 ? 'binary-coercible' : 'rewrite';
   if (f === 'numeric' && t === 'numeric') {
     if (to.mods.length === 0) return 'binary-coercible';
     if (from.mods.length === 0) return 'rewrite';
@@ -101,8 +101,24 @@ export function typeChangeKind(from: ColumnType, to: ColumnType): TypeChange {
     return to.mods[0] >= from.mods[0] ? 'binary-coercible' : 'rewrite';
   }
   if (f === 'varbit' && t === 'varbit') return to.mods.length === 0 || (from.mods.length > 0 && to.mods[0] >= from.mods[0]) ? 'binary-coercible' : 'rewrite';
-  if (textual(f) && f === t) return 'binary-coercible';
   return 'rewrite';
+}
+
+/**
+ * A binary-coercible change that still rebuilds the column's indexes (under the same ACCESS
+ * EXCLUSIVE lock): text ↔ citext changes the operator class, so every index on it is rebuilt.
+ */
+export function rebuildsIndexes(from: ColumnType, to: ColumnType): boolean {
+  if (typeChangeKind(from, to) !== 'binary-coercible') return false;
+  return (from.base === 'citext') !== (to.base === 'citext');
+}
+
+/** Maximum length in characters of a character type; Infinity when unbounded, null for other types. */
+function maxLength(t: ColumnType): number | null {
+  if (t.base === 'varchar') return t.mods.length ? t.mods[0] : Infinity;
+  if (t.base === 'bpchar') return t.mods.length ? t.mods[0] : 1; // `char` alone is character(1)
+  if (t.base === 'text' || t.base === 'citext') return Infinity;
+  return null;
 }
 
 /** Whether a change can fail on existing data or lose information (shorter, smaller, to a stricter type). */
@@ -114,11 +130,9 @@ export function isNarrowing(from: ColumnType, to: ColumnType): boolean {
   const widths: Record<string, number> = { int2: 2, int4: 4, int8: 8 };
   if (widths[f] && widths[t]) return widths[t] < widths[f];
   if (widths[f] && t === 'numeric') return to.mods.length > 0 && to.mods[0] - (to.mods[1] ?? 0) < (f === 'int2' ? 5 : f === 'int4' ? 10 : 19);
-  if ((f === 'varchar' || f === 'bpchar') && (t === 'varchar' || t === 'bpchar')) {
-    if (to.mods.length === 0) return false;
-    return from.mods.length === 0 || to.mods[0] < from.mods[0];
-  }
-  if ((f === 'text' || f === 'citext') && (t === 'varchar' || t === 'bpchar')) return to.mods.length > 0;
+  const fromLength = maxLength(from);
+  const toLength = maxLength(to);
+  if (fromLength !== null && toLength !== null) return toLength < fromLength;
   if (f === 'numeric' && t === 'numeric') {
     if (to.mods.length === 0) return false;
     if (from.mods.length === 0) return true;
