@@ -66,14 +66,17 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
     case 'DoStmt':
     case 'CreateTrigStmt':
     case 'CreatePLangStmt':
-      // Procedural code can change anything it names; the tables it names lose certainty.
-      if (type === 'DoStmt') for (const key of tablesNamedInText(catalog, text)) catalog.uncertainKeys.add(key);
+      // Procedural code that changes the schema (DDL, often through EXECUTE) can change any table it
+      // names: those lose certainty. A block of plain DML (backfills) changes no schema.
+      if (type === 'DoStmt' && SCHEMA_CHANGING.test(text)) for (const key of tablesNamedInText(catalog, text)) catalog.uncertainKeys.add(key);
       return;
     default:
       // Statements without schema effects we model: DML, SET, GRANT, COMMENT, transactions, ...
       return;
   }
 }
+
+const SCHEMA_CHANGING = /\b(ALTER|CREATE|DROP|RENAME|TRUNCATE|EXECUTE)\b/i;
 
 function emptyTable(schema: string, name: string, kind: Table['kind'], origin: Origin, uncertain: boolean): Table {
   return { schema, name, kind, columns: new Map(), constraints: new Map(), origin, uncertain };
