@@ -122,6 +122,8 @@ export interface RuleDocs {
    * alters); for schema rules, the migration history the schema is compared with.
    */
   setup?: string;
+  /** The Prisma version the examples assume, for rules whose answer depends on it (default 7.3.0). */
+  prismaVersion?: string;
   whyIsThisBad: string;
   /** SQL (or schema.prisma text) that the rule flags. */
   example: string;

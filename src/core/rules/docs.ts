@@ -34,8 +34,8 @@ export function renderRuleDoc(meta: RuleMeta): string {
   if (d.setup) {
     const setupIsSchema = isPrismaSchemaText(d.setup);
     const intro = setupIsSchema ? 'Given this schema at the base git ref:' : lang === 'prisma' ? 'Given this migration history:' : 'Given an earlier migration:';
-    lines.push(intro, '', '```' + (setupIsSchema ? 'prisma' : 'sql'), d.setup, '```', '', 'this is flagged:', '');
-  }
+    lines.push(intro, '', '```' + (setupIsSchema ? 'prisma' : 'sql'), d.setup, '```', '', `${d.prismaVersion ? `with Prisma ${d.prismaVersion}, ` : ''}this is flagged:`, '');
+  } else if (d.prismaVersion) lines.push(`With Prisma ${d.prismaVersion}, this is flagged:`, '');
   lines.push('```' + lang, d.example, '```', '', '## Use instead', '', '```' + lang, d.useInstead, '```', '', '## Fix safety', '', d.fixSafety, '', '## References', '');
   for (const r of d.references) lines.push(`- <${r}>`);
   lines.push('', `Suppress with \`-- preflight-ignore ${meta.id}: <reason>\` on the line before the statement, or \`-- preflight-ignore-file ${meta.id}\` anywhere in the file; turn it off or change its severity in \`preflight.config.json\` (\`"rules": { "${meta.id}": "off" }\`).`, '');

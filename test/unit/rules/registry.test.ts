@@ -41,10 +41,10 @@ describe('rule registry, files and docs agree', () => {
   for (const rule of RULES) {
     if (!rule.checkMigration || rule.meta.exampleLanguage === 'prisma') continue;
     it(`${rule.meta.id}: the doc example is flagged and "use instead" is not`, async () => {
-      const setup = rule.meta.docs.setup;
-      const flagged = await lint(rule.meta.docs.example, { setup, rules: [rule.meta.id] });
+      const { setup, prismaVersion } = rule.meta.docs;
+      const flagged = await lint(rule.meta.docs.example, { setup, prismaVersion, rules: [rule.meta.id] });
       assert.ok(flagged.length > 0, `example of ${rule.meta.id} is not flagged`);
-      const clean = await lint(rule.meta.docs.useInstead, { setup, rules: [rule.meta.id] });
+      const clean = await lint(rule.meta.docs.useInstead, { setup, prismaVersion, rules: [rule.meta.id] });
       assert.deepEqual(clean.map((f) => f.message), [], `"use instead" of ${rule.meta.id} is flagged`);
     });
   }
