@@ -19,6 +19,7 @@ import { toGithubAnnotations } from './format/github';
 import { toJsonReport } from './format/json';
 import { shouldUseColor, toPretty } from './format/pretty';
 import { toSarif } from './format/sarif';
+import { traceCommand } from './trace-command';
 
 export const VERSION: string = (() => {
   try {
@@ -45,6 +46,7 @@ Commands:
   explain <rule-id>     Show a rule's documentation
   checklist <migration> Write or update the deployment checklist in the migration folder
   rules                 List every rule
+  trace [path]          Dry-run a migration in an embedded PostgreSQL (\`preflight trace --help\`)
 
 Options for check:
   --format <f>          pretty (default) | json | sarif | github
@@ -72,6 +74,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return explain(rest, io);
       case 'checklist':
         return await checklist(rest, io);
+      case 'trace':
+        return await traceCommand(rest, io);
       case 'rules':
         for (const r of RULES) io.stdout(`${r.meta.id.padEnd(34)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
         return 0;

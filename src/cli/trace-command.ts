@@ -1,0 +1,167 @@
+/**
+ * `preflight trace [path]`: dry-runs a migration in a shadow database (PGlite, or a temporary
+ * database on the server given by --database-url) and prints what PostgreSQL did per statement.
+ * The path is a project (the newest migration is traced) or one migration folder / its file.
+ * Exit codes: 0 the migration applied, 1 it failed in the dry run, 2 usage or internal error.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { discoverProject } from '../core/project/discover';
+import { redactSecrets, redactUrl } from '../core/trace/redact';
+import { ReplayCache } from '../core/trace/replay-cache';
+import { traceMigration } from '../core/trace/trace-migration';
+import type { TraceMigrationInput, TraceResult } from '../core/trace/types';
+import { displayPath } from './format/paths';
+import { UsageError, type Io } from './main';
+
+export const TRACE_HELP = `Usage: preflight trace [path] [options]
+
+Dry-runs a migration: replays the earlier migrations in an embedded PostgreSQL 18 (PGlite), then
+applies this one as the project's Prisma version would and reports, per statement, the locks
+PostgreSQL took, the tables it rewrote, the time it took and any error.
+
+  path                  a project (the newest migration is traced), or a migration folder / its migration.sql
+
+Options:
+  --format <f>          pretty (default) | json
+  --prisma-version <v>  Assume this Prisma version (batch up to 7.3, statement by statement from 7.4)
+  --database-url <url>  Run on a temporary database created on this PostgreSQL server (dropped afterwards)
+                        instead of PGlite; no other database is touched
+  --sample-rows         Insert one synthetic row per table first, so data-dependent failures show
+  --no-cache            Replay the history even when a cached replay exists
+`;
+
+export async function traceCommand(args: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        'prisma-version': { type: 'string' },
+        'database-url': { type: 'string' },
+        'sample-rows': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(TRACE_HELP);
+    return 0;
+  }
+  if (positionals.length > 1) throw new UsageError(`trace takes one path, got ${positionals.length}`);
+  const format = values.format ?? 'pretty';
+  if (format !== 'pretty' && format !== 'json') throw new UsageError('--format must be pretty or json');
+  const prismaVersionOverride = values['prisma-version'];
+  if (prismaVersionOverride !== undefined && !/^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(prismaVersionOverride)) throw new UsageError(`--prisma-version "${prismaVersionOverride}" is not a version like 7.3.0`);
+  const databaseUrl = values['database-url'];
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new UsageError(`--database-url must be a postgresql:// URL (got ${redactUrl(databaseUrl)})`);
+
+  const target = path.resolve(io.cwd, positionals[0] ?? '.');
+  const project = discoverProject(target, { prismaVersion: prismaVersionOverride });
+  const folders = project.migrations.filter((m) => m.sqlFile !== null);
+  if (folders.length === 0) throw new UsageError(`no migrations found at ${displayPath(io.cwd, target)}`);
+  const migrations: TraceMigrationInput[] = folders.map((m) => ({ name: m.name, file: m.sqlFile!, text: readFileSync(m.sqlFile!, 'utf8') }));
+  const focus = project.focus.migration;
+  const prismaVersion = project.prismaVersion.version;
+
+  let result: TraceResult;
+  try {
+    result = await traceMigration(migrations, {
+      prismaVersion,
+      target: focus,
+      databaseUrl,
+      sampleRows: values['sample-rows'] === true,
+      ...(values['no-cache'] ? { cache: new ReplayCache(null) } : {}),
+      onProgress: format === 'pretty' && io.isTTY ? (m) => io.stderr(`${m}...\n`) : undefined,
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(`preflight: the dry run could not run: ${redactSecrets(message, databaseUrl)}\n`);
+    return 2;
+  }
+  const file = result.migration.file ? displayPath(io.cwd, result.migration.file) : result.migration.name;
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify(toJson(result, file, prismaVersion), null, 2)}\n`);
+  } else {
+    io.stdout(toPretty(result, file, migrations.find((m) => m.name === result.migration.name)!.text, prismaVersion));
+  }
+  return result.outcome === 'applied' ? 0 : 1;
+}
+
+function toJson(r: TraceResult, file: string, prismaVersion: string | null) {
+  return {
+    version: 1,
+    engine: r.engine,
+    serverVersion: r.serverVersion,
+    prismaVersion,
+    migration: { name: r.migration.name, file },
+    execution: r.execution,
+    outcome: r.outcome,
+    statements: r.statements.map((s) => ({
+      index: s.index,
+      start: s.start,
+      end: s.end,
+      status: s.status,
+      locks: s.locks,
+      heldLocks: s.heldLocks,
+      locksObserved: s.locksObserved,
+      rewrites: s.rewrites,
+      durationMs: s.durationMs,
+      ...(s.error ? { error: { sqlstate: s.error.sqlstate, message: s.error.message, ...(s.error.detail ? { detail: s.error.detail } : {}), ...(s.error.hint ? { hint: s.error.hint } : {}), line: s.error.line, column: s.error.column } } : {}),
+      ...(s.note ? { note: s.note } : {}),
+    })),
+    replay: r.replay,
+    extensions: r.extensions,
+    ...(r.sampleRows ? { sampleRows: r.sampleRows } : {}),
+    notices: r.notices,
+    totalMs: r.totalMs,
+  };
+}
+
+const quoteTable = (t: string) => {
+  const dot = t.indexOf('.');
+  const schema = t.slice(0, dot);
+  const name = `"${t.slice(dot + 1).replace(/"/g, '""')}"`;
+  return schema === 'public' ? name : `"${schema}".${name}`;
+};
+
+function toPretty(r: TraceResult, file: string, text: string, prismaVersion: string | null): string {
+  const lines: string[] = [];
+  const engine = r.engine === 'pglite' ? `PGlite (${r.serverVersion.split(' (')[0]})` : `a temporary database (${r.serverVersion.split(' on ')[0]})`;
+  lines.push(`Dry run of ${file} on ${engine}`);
+  lines.push(`  ${r.execution.reason}${prismaVersion ? '' : ' (set --prisma-version to be exact)'}`);
+  lines.push(`  history: ${r.replay.migrations} earlier migration(s) ${r.replay.cached ? 'restored from cache' : 'replayed'} in ${(r.replay.durationMs / 1000).toFixed(1)} s`);
+  if (r.sampleRows) lines.push(`  sample rows: ${r.sampleRows.inserted.length} table(s) with one row${r.sampleRows.failed.length ? `, ${r.sampleRows.failed.length} could not get one` : ''}`);
+  lines.push('');
+  for (const s of r.statements) {
+    if (s.status === 'transaction-control') continue;
+    const head = text.slice(s.range.startOffset, s.range.endOffset).replace(/\s+/g, ' ').trim();
+    const short = head.length > 72 ? `${head.slice(0, 69)}...` : head;
+    lines.push(`${file}:${s.start.line}:${s.start.column}  ${short}`);
+    if (s.status === 'not-run') {
+      lines.push('    not run (an earlier statement failed)');
+      continue;
+    }
+    if (s.status === 'failed' && s.error) {
+      lines.push(`    FAILED ${s.error.sqlstate} at ${s.error.line}:${s.error.column}: ${s.error.message}`);
+      if (s.error.detail) lines.push(`    detail: ${s.error.detail}`);
+      if (s.error.hint) lines.push(`    hint: ${s.error.hint}`);
+      continue;
+    }
+    const locks = s.locksObserved ? (s.locks.length ? s.locks.map((l) => `${l.mode} on ${quoteTable(l.table)}`).join(', ') : 'no new table lock') : 'not observable (runs outside a transaction block)';
+    lines.push(`    ${s.durationMs.toFixed(1)} ms; locks: ${locks}${s.rewrites.length ? `; rewrites ${s.rewrites.map(quoteTable).join(', ')}` : ''}${s.status === 'rolled-back' ? ' (rolled back)' : ''}`);
+  }
+  lines.push('');
+  const verdict = r.outcome === 'applied' ? 'applied cleanly' : r.outcome === 'failed' ? 'FAILED: nothing of it stays applied' : 'FAILED midway: the statements before the failure stay applied';
+  lines.push(`${r.migration.name}: ${verdict} (${(r.totalMs / 1000).toFixed(1)} s in all)`);
+  for (const n of r.notices) lines.push(`note: ${n}`);
+  return `${lines.join('\n')}\n`;
+}
