@@ -100,7 +100,8 @@ export function parseMigrationSql(text: string): ParsedMigration {
       // A body with semicolons inside (CREATE FUNCTION ... BEGIN ATOMIC ... END, CREATE RULE):
       // the chunk may only parse together with the next few.
       let merged = -1;
-      for (let m = k + 1; m < Math.min(chunks.length, k + 64); m++) {
+      const mayContinue = BODY_WITH_SEMICOLONS.test(src.slice(first.start, first.end));
+      for (let m = k + 1; mayContinue && m < Math.min(chunks.length, k + 64); m++) {
         const attempt = parseRaw(src.slice(first.start, chunks[m].end));
         if (attempt.ok) {
           out.push(statementsOfChunk(src, first.start, chunks[m].end, attempt.stmts));
@@ -143,6 +144,9 @@ export function parseMigrationSql(text: string): ParsedMigration {
     });
   }
 }
+
+/** Statements whose body may hold semicolons: only these are retried joined with the next chunks. */
+const BODY_WITH_SEMICOLONS = /\bBEGIN\s+ATOMIC\b|\bCREATE\s+(?:OR\s+REPLACE\s+)?RULE\b/i;
 
 function makeStatement(index: number, start: number, end: number, s: RawStmt, text: string, lines: LineIndex): SqlStatement {
   const node = (s.stmt ?? {}) as PgNode;
