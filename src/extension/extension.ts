@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
     analyzer,
     diagnostics,
     status,
-    vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer)),
+    vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer), PreflightCodeActions.metadata),
     ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri }),
     ...watchWorkspace(analyzer, diagnostics, status),

@@ -12,12 +12,18 @@ import { toRange } from './convert';
 import type { WorkspaceAnalyzer } from './workspace-analyzer';
 
 export class PreflightHoverProvider implements vscode.HoverProvider {
-  constructor(private readonly analyzer: WorkspaceAnalyzer) {}
+  constructor(
+    private readonly analyzer: WorkspaceAnalyzer,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (doc.uri.scheme !== 'file') return undefined;
     const session = this.analyzer.sessionOf(doc.uri.fsPath);
-    if (!session?.analysis || !session.isCurrent(doc.uri.fsPath, doc.version)) return undefined;
+    if (!session?.analysis || !session.isCurrent(doc.uri.fsPath, doc.version)) {
+      this.log.trace(`No hover for ${doc.uri.fsPath} v${doc.version}: ${session ? (session.analysis ? `analysis read v${session.analysedVersions.get(doc.uri.fsPath)}` : 'not analysed yet') : 'no project'}`);
+      return undefined;
+    }
     const core = await loadCore();
     const offset = doc.offsetAt(position);
     const migration = session.migrationOf(doc.uri.fsPath);

@@ -1,0 +1,164 @@
+// `npm run test:e2e`: the real-UI suite. Builds and packages the extension, installs the .vsix
+// into code-server (VS Code in the browser) with throw-away profile folders, opens a copy of
+// examples/shop in Debian's Chromium through playwright-core, and runs test/e2e/extension.e2e.mjs.
+// Screenshots and logs go to test-results/e2e/. The last line is "N passed, N failed".
+// Needs `bash scripts/e2e-setup.sh` once per machine. Options: --no-build, --grep <text>.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : null;
+const results = path.join(root, 'test-results', 'e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SUITE_TIMEOUT_MS = 9 * 60_000;
+
+function say(msg) {
+  console.log(`[e2e] ${msg}`);
+}
+
+function finish(passed, failed) {
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 || passed === 0 ? 1 : 0);
+}
+
+const { findCodeServer, startCodeServer, toolsDir } = await import('../test/e2e/code-server.mjs');
+const { tests, ADDED_MIGRATIONS } = await import('../test/e2e/extension.e2e.mjs');
+
+if (!existsSync(CHROMIUM) || !findCodeServer()) {
+  say(`missing ${!existsSync(CHROMIUM) ? CHROMIUM : `code-server in ${toolsDir()}`}: run \`bash scripts/e2e-setup.sh\` first`);
+  finish(0, 1);
+}
+
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+// 1. the .vsix, as users get it
+if (!args.includes('--no-build')) {
+  say('npm run package');
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.log(r.stdout, r.stderr);
+    say('packaging failed');
+    finish(0, 1);
+  }
+}
+const vsix = path.join(root, 'preflight.vsix');
+say(`packaged ${path.relative(root, vsix)} (${Math.round(statSync(vsix).size / 1024)} KB)`);
+
+// 2. a copy of the example project, plus the migrations the suite adds
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
+const workspace = path.join(tmp, 'shop');
+const example = path.join(root, 'examples', 'shop');
+if (!existsSync(path.join(example, 'prisma', 'migrations'))) {
+  say(`${example} has no prisma/migrations`);
+  finish(0, 1);
+}
+cpSync(example, workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+for (const [name, sql] of Object.entries(ADDED_MIGRATIONS)) {
+  mkdirSync(path.join(workspace, 'prisma', 'migrations', name), { recursive: true });
+  writeFileSync(path.join(workspace, 'prisma', 'migrations', name, 'migration.sql'), sql);
+}
+
+// 3. what the CLI reports for the same files (the extension must agree)
+const cli = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'cli', 'index.ts'), 'check', '.', '--format', 'json'], { cwd: workspace, encoding: 'utf8' });
+let expected;
+try {
+  expected = JSON.parse(cli.stdout).findings.map((f) => ({ path: f.file, line: f.start.line, rule: f.rule, severity: f.severity }));
+} catch {
+  say(`the CLI did not produce JSON (exit ${cli.status}):\n${cli.stdout}\n${cli.stderr}`);
+  finish(0, 1);
+}
+writeFileSync(path.join(results, 'cli-findings.json'), JSON.stringify(expected, null, 2));
+say(`CLI: ${expected.length} findings in ${new Set(expected.map((e) => e.path)).size} files`);
+
+// 4. code-server and the browser
+const settings = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'editor.hover.delay': 200,
+  'files.autoSave': 'off',
+  'window.restoreWindows': 'none',
+};
+let server;
+let browser;
+let passed = 0;
+let failed = 0;
+const watchdog = setTimeout(() => {
+  say(`suite exceeded ${SUITE_TIMEOUT_MS / 60000} minutes`);
+  server?.stop();
+  finish(passed, failed + 1);
+}, SUITE_TIMEOUT_MS);
+try {
+  server = await startCodeServer({ root: tmp, vsix, settings, logFile: path.join(results, 'code-server.log') });
+  say(`code-server at ${server.url}`);
+  const { chromium } = await import('playwright-core');
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const { openWorkbench } = await import('../test/e2e/workbench.mjs');
+  const started = Date.now();
+  await openWorkbench(page, server.url, workspace);
+  say(`workbench open in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await page.screenshot({ path: path.join(results, '00-workbench.png') });
+
+  let n = 0;
+  for (const test of tests) {
+    if (grep && !test.name.includes(grep)) continue;
+    n++;
+    const slug = `${String(n).padStart(2, '0')}-${test.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60).replace(/-$/, '')}`;
+    const assert = (ok, message) => {
+      if (!ok) throw new Error(message);
+    };
+    const screenshot = (label) => page.screenshot({ path: path.join(results, `${slug}-${label}.png`) });
+    const t0 = Date.now();
+    try {
+      const note = await test.run({ page, expected, assert, screenshot, workspace });
+      passed++;
+      say(`✔ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? `\n      ${note}` : ''}`);
+    } catch (e) {
+      failed++;
+      say(`✘ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n      ${String(e?.message ?? e).replace(/\n/g, '\n      ')}`);
+    }
+    await page.screenshot({ path: path.join(results, `${slug}.png`) }).catch(() => {});
+  }
+} catch (e) {
+  failed++;
+  say(`suite could not run: ${e?.stack ?? e}`);
+} finally {
+  clearTimeout(watchdog);
+  await browser?.close().catch(() => {});
+  server?.stop();
+  collectLogs(tmp);
+  rmSync(tmp, { recursive: true, force: true });
+}
+finish(passed, failed);
+
+/** The extension host's and Preflight's own logs, next to the screenshots. */
+function collectLogs(dir) {
+  const logs = path.join(dir, 'user-data', 'logs');
+  if (!existsSync(logs)) return;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/exthost|Preflight|remoteagent/i.test(p)) {
+        mkdirSync(path.join(results, 'logs'), { recursive: true });
+        copyFileSync(p, path.join(results, 'logs', path.relative(logs, p).replace(/[\\/]/g, '__')));
+      }
+    }
+  };
+  walk(logs);
+}
