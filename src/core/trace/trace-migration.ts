@@ -12,6 +12,8 @@ import { ensureSqlParser } from '../sql/parser';
 import type { ExecutionMode } from '../types';
 import { databaseFailureOf, isDatabaseError, type ShadowDatabase } from './engine';
 import { extensionsRequested } from './extensions';
+import { startPglite } from './pglite-engine';
+import { startPostgres } from './postgres-engine';
 import { redactSecrets } from './redact';
 import { ReplayCache, replayKey } from './replay-cache';
 import { runMigration } from './run-migration';
@@ -78,7 +80,6 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
   let extensions = { loaded: [] as string[], unsupported: [] as string[] };
   try {
     if (options.databaseUrl) {
-      const { startPostgres } = await import('./postgres-engine');
       progress('Creating a temporary database');
       db = await startPostgres(options.databaseUrl);
       const r0 = performance.now();
@@ -87,7 +88,6 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
       replay = { migrations: history.length, cached: false, durationMs: Math.round(performance.now() - r0), failures };
       extensions = { loaded: wanted, unsupported: [] };
     } else {
-      const { startPglite } = await import('./pglite-engine');
       const cache = options.cache === undefined ? defaultReplayCache() : options.cache;
       const key = replayKey(['pglite', pgliteVersion(), wanted.join(','), ...history.flatMap((h) => [h.name, h.execution.mode, h.text])]);
       const r0 = performance.now();
