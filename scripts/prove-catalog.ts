@@ -9,12 +9,11 @@
 import { pct, printFailures, proveCorpus } from './prove-common';
 
 void (async () => {
-  const { proofs } = await proveCorpus({ locks: false, catalog: true });
   let checkpoints = 0;
   let agreedCheckpoints = 0;
   let items = 0;
   let agreedItems = 0;
-  for (const p of proofs) {
+  await proveCorpus({ locks: false, catalog: true }, (p) => {
     const c = p.report.catalog;
     checkpoints += c.checkpoints;
     agreedCheckpoints += c.agreedCheckpoints;
@@ -26,7 +25,7 @@ void (async () => {
     );
     for (const m of c.mismatches) console.log(`  ${m.migration}: ${m.what}\n    static:   ${m.static}\n    observed: ${m.observed}`);
     printFailures(p);
-  }
+  });
   console.log(`\nTOTAL migrations ${agreedCheckpoints}/${checkpoints} (${pct(agreedCheckpoints, checkpoints)}), items ${agreedItems}/${items} (${pct(agreedItems, items)})`);
   process.exitCode = agreedCheckpoints === checkpoints ? 0 : 1;
 })();

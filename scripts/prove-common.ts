@@ -14,7 +14,7 @@ export interface RepoProof {
   report: ProofReport;
 }
 
-export async function proveCorpus(what: Pick<ProveOptions, 'catalog' | 'locks'>): Promise<{ proofs: RepoProof[]; quiet: boolean }> {
+export async function proveCorpus(what: Pick<ProveOptions, 'catalog' | 'locks'>, onRepo: (p: RepoProof) => void): Promise<{ proofs: RepoProof[]; quiet: boolean }> {
   const args = process.argv.slice(2);
   const quiet = args.includes('--quiet');
   const limitAt = args.indexOf('--limit');
@@ -35,6 +35,7 @@ export async function proveCorpus(what: Pick<ProveOptions, 'catalog' | 'locks'>)
     });
     if (!quiet) process.stderr.write('\n');
     proofs.push({ repo, report });
+    onRepo({ repo, report });
   }
   return { proofs, quiet };
 }

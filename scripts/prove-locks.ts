@@ -8,12 +8,11 @@
 import { pct, printFailures, proveCorpus } from './prove-common';
 
 void (async () => {
-  const { proofs } = await proveCorpus({ locks: true, catalog: false });
   let compared = 0;
   let agreed = 0;
   let rwCompared = 0;
   let rwAgreed = 0;
-  for (const p of proofs) {
+  await proveCorpus({ locks: true, catalog: false }, (p) => {
     const r = p.report;
     compared += r.locks.compared;
     agreed += r.locks.agreed;
@@ -26,7 +25,7 @@ void (async () => {
     for (const m of r.locks.mismatches) console.log(`  LOCKS ${m.migration}:${m.line}\n    static:   ${m.static}\n    observed: ${m.observed}\n    ${m.sql}`);
     for (const m of r.rewrites.mismatches) console.log(`  REWRITES ${m.migration}:${m.line}\n    static:   ${m.static}\n    observed: ${m.observed}\n    ${m.sql}`);
     printFailures(p);
-  }
+  });
   console.log(`\nTOTAL locks ${agreed}/${compared} (${pct(agreed, compared)}), rewrites ${rwAgreed}/${rwCompared} (${pct(rwAgreed, rwCompared)})`);
   process.exitCode = agreed === compared && rwAgreed === rwCompared ? 0 : 1;
 })();
