@@ -10,7 +10,7 @@ import { LineIndex } from '../text/line-index';
 import type { SourceRange } from '../types';
 import { byteToUtf16Mapper } from './byte-offsets';
 import { lexSql, type Comment } from './lexer';
-import { parseRaw, type RawStmt } from './parser';
+import { parseRaw, type PgParseError, type RawParse, type RawStmt } from './parser';
 import { readSuppressions, type Suppressions } from './suppressions';
 
 /** A libpg-query AST node: `{ CreateStmt: {...} }`. */
@@ -65,7 +65,7 @@ export function parseMigrationSql(text: string): ParsedMigration {
       statements.push(makeStatement(statements.length, start, end, s, text, lines));
     }
   } else {
-    for (const group of parseChunksAlone(text, lexed.chunks)) statements.push(...group);
+    for (const group of parseChunksAlone(text, lexed.chunks, raw.error)) statements.push(...group);
     statements.forEach((s, k) => (s.index = k));
     if (statements.length === 0 && lexed.unterminated) {
       // Nothing but an unterminated comment.
@@ -86,50 +86,66 @@ export function parseMigrationSql(text: string): ParsedMigration {
     suppressions,
   };
 
-  function parseChunksAlone(src: string, chunks: ReturnType<typeof lexSql>['chunks']): SqlStatement[][] {
+  /**
+   * Recovery after PostgreSQL rejected the file: parse the rest of the file in one piece; the
+   * first error falls in one chunk (a statement as our lexer cuts it). Everything before that
+   * chunk parses together, the chunk itself becomes an error (unless it is a body with semicolons
+   * that parses joined with the next chunks), and recovery goes on after it. About one parse of
+   * the text per error, whatever the file's size.
+   */
+  function parseChunksAlone(src: string, chunks: ReturnType<typeof lexSql>['chunks'], wholeFileError?: PgParseError): SqlStatement[][] {
     const out: SqlStatement[][] = [];
     let k = 0;
     while (k < chunks.length) {
-      const first = chunks[k];
-      const one = parseRaw(src.slice(first.start, first.end));
-      if (one.ok) {
-        out.push(statementsOfChunk(src, first.start, first.end, one.stmts));
-        k++;
-        continue;
+      const from = chunks[k].start;
+      const to = chunks[chunks.length - 1].end;
+      // The whole file was parsed already: its error is the first error from chunk 0 on, measured
+      // from offset 0 (leading comments and white space do not move it).
+      const rest: RawParse =
+        k === 0 && wholeFileError && from === 0 ? { ok: false, error: wholeFileError } : k === 0 && wholeFileError ? shiftError(wholeFileError, src, from) : parseRaw(src.slice(from, to));
+      if (rest.ok) {
+        out.push(statementsOfChunk(src, from, to, rest.stmts));
+        break;
       }
+      const errAt = rest.error.cursorByte === null ? from : from + byteToUtf16Mapper(src.slice(from, to))(rest.error.cursorByte);
+      let bad = k;
+      while (bad + 1 < chunks.length && chunks[bad + 1].start <= errAt) bad++;
+      if (bad > k) {
+        const before = parseRaw(src.slice(from, chunks[bad - 1].end));
+        if (before.ok) out.push(statementsOfChunk(src, from, chunks[bad - 1].end, before.stmts));
+        else for (let c = k; c < bad; c++) out.push(...parseChunksAlone(src, [chunks[c]]));
+      }
+      const chunk = chunks[bad];
       // A body with semicolons inside (CREATE FUNCTION ... BEGIN ATOMIC ... END, CREATE RULE):
       // the chunk may only parse together with the next few.
       let merged = -1;
-      const mayContinue = BODY_WITH_SEMICOLONS.test(src.slice(first.start, first.end));
-      for (let m = k + 1; mayContinue && m < Math.min(chunks.length, k + 64); m++) {
-        const attempt = parseRaw(src.slice(first.start, chunks[m].end));
-        if (attempt.ok) {
-          out.push(statementsOfChunk(src, first.start, chunks[m].end, attempt.stmts));
-          merged = m;
-          break;
+      if (BODY_WITH_SEMICOLONS.test(src.slice(chunk.start, chunk.end))) {
+        for (let m = bad + 1; m < Math.min(chunks.length, bad + 64); m++) {
+          const attempt = parseRaw(src.slice(chunk.start, chunks[m].end));
+          if (attempt.ok) {
+            out.push(statementsOfChunk(src, chunk.start, chunks[m].end, attempt.stmts));
+            merged = m;
+            break;
+          }
         }
       }
       if (merged >= 0) {
         k = merged + 1;
         continue;
       }
-      const toUtf16 = byteToUtf16Mapper(src.slice(first.start, first.end));
-      const errAt =
-        one.error.cursorByte === null ? first.start : first.start + toUtf16(one.error.cursorByte);
-      const errEnd = tokenEnd(src, errAt, first.end);
-      const range = lines.range(first.start, first.end);
+      const at = Math.max(chunk.start, Math.min(errAt, chunk.end));
       out.push([
         {
           index: 0,
-          range,
-          text: src.slice(first.start, first.end),
+          range: lines.range(chunk.start, chunk.end),
+          text: src.slice(chunk.start, chunk.end),
           node: null,
           type: 'Invalid',
-          error: { message: one.error.message, range: lines.range(errAt, errEnd) },
+          error: { message: rest.error.message, range: lines.range(at, tokenEnd(src, at, chunk.end)) },
           ignored: [],
         },
       ]);
-      k++;
+      k = bad + 1;
     }
     return out;
   }
@@ -143,6 +159,13 @@ export function parseMigrationSql(text: string): ParsedMigration {
       return makeStatement(k, skipSpaceAndComments(src, start, lexed.comments), end, s, src, lines);
     });
   }
+}
+
+/** An error measured from offset 0, re-measured from `from` (the start of the first chunk). */
+function shiftError(error: PgParseError, src: string, from: number): RawParse {
+  if (error.cursorByte === null) return { ok: false, error };
+  const shift = Buffer.byteLength(src.slice(0, from), 'utf8');
+  return { ok: false, error: { ...error, cursorByte: Math.max(0, error.cursorByte - shift) } };
 }
 
 /** Statements whose body may hold semicolons: only these are retried joined with the next chunks. */
