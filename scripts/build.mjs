@@ -38,7 +38,8 @@ const common = {
 };
 
 const entries = [
-  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js' },
+  // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
+  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
 
