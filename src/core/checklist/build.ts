@@ -139,7 +139,7 @@ export function buildChecklist(input: ChecklistInput): Checklist {
       b.add({
         id: `deploy.lock.${i}.${idPart(l.table)}`,
         section: 'deploy',
-        title: `Line ${s.range.start.line}: ${lockName(l.mode)} lock on ${displayTable(l.table)}${rewrite ? ', table rewrite' : ''}`,
+        title: `${lockName(l.mode)} lock on ${displayTable(l.table)}${rewrite ? ", table rewrite" : ""}`,
         detail: `It ${whatLockBlocks(l.mode)} for as long as the statement${ex.mode === 'batch' ? ' (and, in one batch, the rest of the file)' : ''} runs${rewrite ? '; the rewrite takes time proportional to the table size' : ''}. Deploy outside peak hours, with a lock_timeout so it gives up rather than queue every query behind it.`,
         statementIndex: i,
         line: s.range.start.line,
@@ -152,7 +152,7 @@ export function buildChecklist(input: ChecklistInput): Checklist {
       b.add({
         id: `deploy.concurrently.${i}`,
         section: 'deploy',
-        title: `Line ${st.range.start.line}: if the concurrent index build fails, drop the INVALID index before retrying`,
+        title: "If the concurrent index build fails, drop the INVALID index before retrying",
         detail: 'A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind and the migration marked failed; re-running it fails on the existing name.',
         code: { lang: 'sql', text: `SELECT indexrelid::regclass AS index, indisvalid FROM pg_index WHERE NOT indisvalid;\n-- then, for the index of this migration:\nDROP INDEX CONCURRENTLY IF EXISTS ${indexDisplay(st)};` },
         statementIndex: i,
