@@ -67,7 +67,7 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
   switch (nodeType(node)) {
     case 'CreateStmt': {
       const key = keyOf(rangeVarName(s.relation));
-      f.lock(key, 'AccessExclusiveLock');
+      if (s.relation?.relpersistence !== 't') f.lock(key, 'AccessExclusiveLock');
       for (const elt of s.tableElts ?? []) {
         const cons: PgNode[] = elt.Constraint ? [elt.Constraint] : (elt.ColumnDef?.constraints ?? []).map((c: PgNode) => c.Constraint);
         for (const c of cons) if (c?.contype === 'CONSTR_FOREIGN') f.lock(keyOf(rangeVarName(c.pktable)), 'ShareRowExclusiveLock');
@@ -85,11 +85,8 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
     case 'DropStmt':
       return drop(s, catalog, f);
     case 'RenameStmt': {
-      if (s.renameType === 'OBJECT_INDEX') {
-        const ix = catalog.indexes.get(keyOf(rangeVarName(s.relation)));
-        if (ix) f.lock(ix.table, 'ShareUpdateExclusiveLock');
-        return;
-      }
+      // ALTER INDEX ... RENAME locks only the index (SHARE UPDATE EXCLUSIVE), not its table.
+      if (s.renameType === 'OBJECT_INDEX') return;
       if (s.relation) f.lock(keyOf(rangeVarName(s.relation)), 'AccessExclusiveLock');
       return;
     }
@@ -104,12 +101,22 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
     case 'UpdateStmt':
     case 'DeleteStmt':
     case 'MergeStmt':
-      f.lock(keyOf(rangeVarName(s.relation)), 'RowExclusiveLock');
-      readLocks(s, catalog, f, keyOf(rangeVarName(s.relation)));
+      queryLocks(node, catalog, f);
       return;
     case 'SelectStmt':
-      readLocks(s, catalog, f);
+      if (s.intoClause?.rel && s.intoClause.rel.relpersistence !== 't') f.lock(keyOf(rangeVarName(s.intoClause.rel)), 'AccessExclusiveLock');
+      queryLocks(node, catalog, f);
       return;
+    case 'AlterSeqStmt': {
+      // OWNED BY "T"."c" reads the table's definition.
+      const owned = (s.options ?? []).find((o: PgNode) => o.DefElem?.defname === 'owned_by')?.DefElem?.arg;
+      const parts = strings(owned?.List?.items ?? owned);
+      if (parts.length >= 2) {
+        const key = keyOf(listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))));
+        if (catalog.table(key)) f.lock(key, 'AccessShareLock');
+      }
+      return;
+    }
     case 'CreateTrigStmt':
       f.lock(keyOf(rangeVarName(s.relation)), 'ShareRowExclusiveLock');
       return;
@@ -165,11 +172,12 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
     }
     case 'ViewStmt':
       f.lock(keyOf(rangeVarName(s.view)), 'AccessExclusiveLock');
-      readLocks(s.query, catalog, f);
+      // Defining a view only parses its query: the views it names are locked, not expanded.
+      queryLocks(s.query, catalog, f, { expandViews: false });
       return;
     case 'CreateTableAsStmt':
-      f.lock(keyOf(rangeVarName(s.into?.rel)), 'AccessExclusiveLock');
-      readLocks(s.query, catalog, f);
+      if (s.into?.rel?.relpersistence !== 't') f.lock(keyOf(rangeVarName(s.into?.rel)), 'AccessExclusiveLock');
+      queryLocks(s.query, catalog, f);
       return;
     case 'DoStmt':
     case 'CreateFunctionStmt':
@@ -180,20 +188,118 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
   }
 }
 
-/** AccessShareLock on every table a query reads (other than the statement's own target). */
-function readLocks(s: unknown, catalog: Catalog, f: Facts, except?: string): void {
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      const o = v as PgNode;
-      if (typeof o.relname === 'string' && o.inh !== undefined) {
-        const key = keyOf(rangeVarName(o));
-        if (key !== except && catalog.table(key)) f.lock(key, 'AccessShareLock');
+/**
+ * Locks of a query, as the executor takes them: ROW EXCLUSIVE on every table it writes (also in
+ * WITH clauses), ROW SHARE on tables read `FOR UPDATE/SHARE`, ACCESS SHARE on every other table it
+ * reads — through views, whose own tables are locked when the query is rewritten. Writes also run
+ * foreign-key triggers for the rows they touch (see `foreignKeyTriggerLocks`).
+ */
+function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expandViews?: boolean } = {}): void {
+  const expandViews = options.expandViews !== false;
+  const read = new Set<string>();
+  const visit = (v: unknown, ctes: ReadonlySet<string>): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, ctes);
+      return;
+    }
+    if (!v || typeof v !== 'object') return;
+    const o = v as PgNode;
+    // Names a WITH clause defines hide tables of the same name inside its query.
+    let scope = ctes;
+    const withClause = o.withClause?.WithClause ?? o.withClause;
+    if (withClause?.ctes) {
+      scope = new Set([...ctes, ...withClause.ctes.map((c: PgNode) => c.CommonTableExpr?.ctename).filter(Boolean)]);
+    }
+    for (const [k, val] of Object.entries(o)) {
+      if (k === 'InsertStmt' || k === 'UpdateStmt' || k === 'DeleteStmt' || k === 'MergeStmt') {
+        const body = val as PgNode;
+        const target = keyOf(rangeVarName(body.relation));
+        if (!isTempTable(catalog, target)) {
+          f.lock(target, 'RowExclusiveLock');
+          foreignKeyTriggerLocks(k, body, target, catalog, f);
+        }
+        const { relation: _target, ...rest } = body;
+        visit(rest, scope);
+        continue;
       }
-      for (const val of Object.values(o)) visit(val);
+      if (k === 'SelectStmt' && (val as PgNode)?.lockingClause) {
+        for (const lc of (val as PgNode).lockingClause as PgNode[]) {
+          for (const rv of lc.LockingClause?.lockedRels ?? []) if (rv.RangeVar) lockForUpdate(rangeVarKey(rv.RangeVar));
+        }
+      }
+      if (k === 'intoClause') continue;
+      visit(val, scope);
+    }
+    if (typeof o.relname === 'string' && o.inh !== undefined) {
+      if (o.schemaname === undefined && scope.has(o.relname)) return;
+      readTable(keyOf(rangeVarName(o)));
     }
   };
-  visit(s);
+  const rangeVarKey = (rv: PgNode) => keyOf(rangeVarName(rv));
+  const lockForUpdate = (key: string) => {
+    if (catalog.table(key) && !isTempTable(catalog, key)) f.lock(key, 'RowShareLock');
+  };
+  const readTable = (key: string): void => {
+    const t = catalog.table(key);
+    if (!t || isTempTable(catalog, key)) return;
+    f.lock(key, 'AccessShareLock');
+    if (expandViews && t.kind === 'view' && !read.has(key)) {
+      read.add(key);
+      for (const dep of t.reads ?? []) readTable(dep);
+    }
+  };
+  visit(root, new Set());
+}
+
+/** Whether a name is one of the session's temporary tables (nobody else can wait on it). */
+function isTempTable(catalog: Catalog, key: string): boolean {
+  return catalog.others.has(`temp-table:${key}`);
+}
+
+/**
+ * Locks taken by the foreign-key triggers of rows a statement writes: inserting or updating a
+ * referencing row checks the parent (`SELECT ... FOR KEY SHARE`: ROW SHARE on the referenced
+ * table); deleting (or updating the key of) a referenced row checks or changes its children (ROW
+ * SHARE for NO ACTION / RESTRICT, ROW EXCLUSIVE for CASCADE / SET NULL / SET DEFAULT, and on
+ * through cascades). They happen only when rows are written — a dry run on empty tables does not
+ * see them; production does.
+ */
+function foreignKeyTriggerLocks(kind: string, body: PgNode, target: string, catalog: Catalog, f: Facts): void {
+  const table = catalog.table(target);
+  if (!table) return;
+  const setColumns = new Set<string>(
+    kind === 'UpdateStmt' ? (body.targetList ?? []).map((t: PgNode) => t.ResTarget?.name).filter(Boolean) : [],
+  );
+  if (kind === 'InsertStmt' || kind === 'MergeStmt' || kind === 'UpdateStmt') {
+    for (const con of table.constraints.values()) {
+      const fk = con.foreignKey;
+      if (!fk || fk.refTable === target) continue;
+      if (kind === 'UpdateStmt' && !fk.columns.some((c) => setColumns.has(c))) continue;
+      f.lock(fk.refTable, 'RowShareLock');
+    }
+  }
+  if (kind === 'DeleteStmt' || kind === 'UpdateStmt') {
+    const seen = new Set<string>([target]);
+    const children = (parent: string, deleting: boolean, keyColumns: Set<string> | null) => {
+      for (const ref of catalog.referencingForeignKeys(parent)) {
+        const fk = ref.constraint.foreignKey!;
+        if (keyColumns && !fk.refColumns.some((c) => keyColumns.has(c))) continue;
+        const action = deleting ? fk.onDelete : fk.onUpdate;
+        const writes = action === 'CASCADE' || action === 'SET NULL' || action === 'SET DEFAULT';
+        if (ref.table !== target) f.lock(ref.table, writes ? 'RowExclusiveLock' : 'RowShareLock');
+        if (writes && !seen.has(ref.table)) {
+          seen.add(ref.table);
+          // A cascaded delete deletes grandchildren rows too; a cascaded key update or SET NULL changes the child's referencing columns.
+          if (action === 'CASCADE' && deleting) children(ref.table, true, null);
+          else {
+            const childTable = catalog.table(ref.table);
+            for (const c of childTable?.constraints.values() ?? []) if (c.foreignKey && c.foreignKey.refTable !== ref.table && c.foreignKey.columns.some((x) => fk.columns.includes(x))) f.lock(c.foreignKey.refTable, 'RowShareLock');
+          }
+        }
+      }
+    };
+    children(target, kind === 'DeleteStmt', kind === 'UpdateStmt' ? setColumns : null);
+  }
 }
 
 function alterTable(s: PgNode, catalog: Catalog, f: Facts): void {
@@ -218,7 +324,8 @@ function alterTable(s: PgNode, catalog: Catalog, f: Facts): void {
       case 'AT_ValidateConstraint': {
         f.lock(key, 'ShareUpdateExclusiveLock');
         const con = table?.constraints.get(cmd.name);
-        if (con?.foreignKey) f.lock(con.foreignKey.refTable, 'RowShareLock');
+        // Validating an already valid constraint is a no-op that never reads the referenced table.
+        if (con?.foreignKey && !con.validated) f.lock(con.foreignKey.refTable, 'RowShareLock');
         break;
       }
       case 'AT_DropConstraint': {
@@ -307,6 +414,15 @@ function drop(s: PgNode, catalog: Catalog, f: Facts): void {
       case 'OBJECT_INDEX': {
         const ix = catalog.indexes.get(keyOf(listName(obj.List?.items)));
         if (ix) f.lock(ix.table, s.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
+        break;
+      }
+      case 'OBJECT_TRIGGER':
+      case 'OBJECT_RULE':
+      case 'OBJECT_POLICY': {
+        // `DROP TRIGGER t ON "T"`: the object name is [..., table, trigger].
+        const parts = strings(obj.List?.items);
+        const key = keyOf(listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))));
+        if (catalog.table(key) && !isTempTable(catalog, key)) f.lock(key, 'AccessExclusiveLock');
         break;
       }
       default:

@@ -45,13 +45,24 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
       return;
     case 'ViewStmt': {
       const n = rangeVarName(s.view);
-      catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, 'view', origin, true));
+      // A query on the view locks the tables the view reads (the rewriter expands it).
+      catalog.addTable(keyOf(n), { ...emptyTable(n.schema, n.name, 'view', origin, true), reads: relationsRead(s.query) });
       return;
     }
     case 'CreateTableAsStmt': {
       const n = rangeVarName(s.into?.rel);
+      if (s.into?.rel?.relpersistence === 't') { catalog.others.add(`temp-table:${keyOf(n)}`); return; }
       const kind = s.objtype === 'OBJECT_MATVIEW' ? 'materialized-view' : 'table';
       catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, kind, origin, true));
+      return;
+    }
+    case 'SelectStmt': {
+      // SELECT ... INTO t creates a table, as CREATE TABLE t AS SELECT does.
+      const into = s.intoClause?.rel;
+      if (!into) return;
+      const n = rangeVarName(into);
+      if (into.relpersistence === 't') { catalog.others.add(`temp-table:${keyOf(n)}`); return; }
+      catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, 'table', origin, true));
       return;
     }
     case 'CreateSeqStmt':
@@ -85,6 +96,8 @@ function emptyTable(schema: string, name: string, kind: Table['kind'], origin: O
 function createTable(catalog: Catalog, s: PgNode, origin: Origin): void {
   const n = rangeVarName(s.relation);
   const key = keyOf(n);
+  // Temporary tables live in the session's own schema and vanish with it: not part of the database.
+  if (s.relation?.relpersistence === 't') { catalog.others.add(`temp-table:${key}`); return; }
   if (catalog.table(key) && s.if_not_exists) return;
   const table = emptyTable(n.schema, n.name, s.partspec ? 'partitioned' : 'table', origin, false);
   if (s.inhRelations?.length || s.ofTypename || s.partbound) table.uncertain = true;
@@ -558,6 +571,22 @@ function alterEnum(catalog: Catalog, s: PgNode): void {
     else values.splice(s.newValIsAfter === false || s.newValIsAfter === undefined ? at : at + 1, 0, s.newVal);
   }
   catalog.setEnum(keyOf(n), { ...e, values });
+}
+
+/** `schema.name` of every relation a query names, WITH-clause names excluded (for views). */
+function relationsRead(query: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: unknown, ctes: ReadonlySet<string>): void => {
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, ctes));
+    if (!v || typeof v !== 'object') return;
+    const o = v as PgNode;
+    const withClause = o.withClause?.WithClause ?? o.withClause;
+    const scope = withClause?.ctes ? new Set([...ctes, ...withClause.ctes.map((c: PgNode) => c.CommonTableExpr?.ctename).filter(Boolean)]) : ctes;
+    if (typeof o.relname === 'string' && o.inh !== undefined && !(o.schemaname === undefined && scope.has(o.relname))) out.add(keyOf(rangeVarName(o)));
+    for (const val of Object.values(o)) visit(val, scope);
+  };
+  visit(query, new Set());
+  return [...out];
 }
 
 /** Tables of the catalog that a node names through RangeVars. */

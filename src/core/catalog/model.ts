@@ -69,6 +69,8 @@ export interface Table {
   origin: Origin;
   /** A statement touched the table in a way the catalog could not model: rules stay quiet about it. */
   uncertain: boolean;
+  /** For views: the relations its query names (a query on the view locks them too). */
+  reads?: string[];
 }
 
 export interface EnumType {
