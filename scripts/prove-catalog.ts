@@ -23,6 +23,10 @@ void (async () => {
       `${p.repo}: ${c.agreedCheckpoints}/${c.checkpoints} migrations leave identical catalogs (${pct(c.agreedCheckpoints, c.checkpoints)}); ` +
         `items ${c.agreedItems}/${c.items} (${pct(c.agreedItems, c.items)}); ${(p.report.durationMs / 1000).toFixed(1)} s`,
     );
+    if (c.excluded.doBlock + c.excluded.queryColumns) {
+      console.log(`  left out: ${c.excluded.doBlock} item(s) changed by DO blocks, ${c.excluded.queryColumns} column(s) of tables created from a query; first examples:`);
+      for (const m of c.excluded.examples.slice(0, 10)) console.log(`    ${m.migration}: ${m.what} static ${m.static} / observed ${m.observed}`);
+    }
     for (const m of c.mismatches) console.log(`  ${m.migration}: ${m.what}\n    static:   ${m.static}\n    observed: ${m.observed}`);
     printFailures(p);
   });

@@ -19,9 +19,10 @@ void (async () => {
     rwCompared += r.rewrites.compared;
     rwAgreed += r.rewrites.agreed;
     console.log(
-      `${p.repo}: locks ${r.locks.agreed}/${r.locks.compared} (${pct(r.locks.agreed, r.locks.compared)}), rewrites ${r.rewrites.agreed}/${r.rewrites.compared} (${pct(r.rewrites.agreed, r.rewrites.compared)}); ` +
+      `${p.repo}: locks ${r.locks.agreed}/${r.locks.compared} (${pct(r.locks.agreed, r.locks.compared)}; ${r.locks.dataDependent} of them up to foreign-key trigger locks), rewrites ${r.rewrites.agreed}/${r.rewrites.compared} (${pct(r.rewrites.agreed, r.rewrites.compared)}); ` +
         `${r.statements} statements, ${r.unobserved} unobservable (outside a transaction block), ${r.uncertain} uncertain statically, ${r.failed.length} rejected; ${(r.durationMs / 1000).toFixed(1)} s`,
     );
+    for (const m of r.locks.excluded.examples) console.log(`  left out (names an object a DO block changed) ${m.migration}:${m.line}: static ${m.static} / observed ${m.observed}\n    ${m.sql}`);
     for (const m of r.locks.mismatches) console.log(`  LOCKS ${m.migration}:${m.line}\n    static:   ${m.static}\n    observed: ${m.observed}\n    ${m.sql}`);
     for (const m of r.rewrites.mismatches) console.log(`  REWRITES ${m.migration}:${m.line}\n    static:   ${m.static}\n    observed: ${m.observed}\n    ${m.sql}`);
     printFailures(p);

@@ -302,8 +302,8 @@ async function runStatement(
   if (how !== 'bare') {
     const held = await heldRelationLocks(db);
     const mid = await snapshotRelations(db);
-    traced.locks = strongestPerTable(acquiredLocks(locksBefore, held), mid, before);
-    traced.heldLocks = strongestPerTable(held, mid, before);
+    traced.locks = strongestPerTable(acquiredLocks(locksBefore, held), before, mid);
+    traced.heldLocks = strongestPerTable(held, before, mid);
     traced.locksObserved = true;
     traced.rewrites = rewrittenTables(before, mid);
     if (how === 'own-block') await exec('COMMIT');
