@@ -4,7 +4,7 @@
  * uncertain, and rules stay quiet about uncertain objects rather than guess. Never throws.
  */
 import { nodeBody, nodeType, strings, walk, type PgNode } from '../pg/ast';
-import { DEFAULT_SCHEMA, keyOf, listName, quoteAlways, rangeVarName, splitKey } from '../pg/names';
+import { DEFAULT_SCHEMA, keyOf, listName, quoteAlways, quoteIdent, rangeVarName, splitKey } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import type { Catalog, Column, Constraint, Index, Origin, Table } from './model';
 import { fkActionOf } from './model';
@@ -222,8 +222,16 @@ function addConstraint(catalog: Catalog, tableKey: string, con: PgNode, origin: 
       return;
     }
     case 'CONSTR_EXCLUSION': {
-      const name: string = con.conname ?? defaultConstraintName(table.name, [], 'excl');
-      table.constraints.set(name, { name, type: 'exclusion', columns: [], validated: true, origin });
+      // EXCLUDE USING gist ("room" WITH =, "during" WITH &&): backed by an index of the same name.
+      const columns: (string | null)[] = (con.exclusions ?? []).map((pair: PgNode) => {
+        const items: PgNode[] = pair?.List?.items ?? (Array.isArray(pair) ? pair : []);
+        return items[0]?.IndexElem ? (items[0].IndexElem.name ?? null) : null;
+      });
+      const name: string = con.conname ?? defaultConstraintName(table.name, columns.map((c) => c ?? 'expr'), 'excl');
+      table.constraints.set(name, { name, type: 'exclusion', columns: columns.filter((c): c is string => c !== null), validated: true, origin });
+      catalog.setIndex(keyOf({ schema: table.schema, name }), {
+        schema: table.schema, name, table: tableKey, columns, unique: false, partial: con.where_clause !== undefined, valid: true, constraint: true, origin,
+      });
       return;
     }
     case 'CONSTR_NOTNULL': {
@@ -485,7 +493,8 @@ function renameTypeInColumns(catalog: Catalog, oldBase: string, newBase: string)
     const table = catalog.writableTable(key)!;
     for (const c of table.columns.values()) {
       if (c.type.base !== oldBase) continue;
-      const shown = schema === DEFAULT_SCHEMA ? `"${name}"` : `"${schema}"."${name}"`;
+      // As format_type() shows it: quoted only where PostgreSQL needs quotes.
+      const shown = schema === DEFAULT_SCHEMA ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
       c.type = { ...c.type, base: newBase, display: shown + (c.type.array ? '[]' : '') };
     }
   }
