@@ -26,7 +26,7 @@ function finish(passed, failed) {
 }
 
 const { findCodeServer, startCodeServer, toolsDir } = await import('../test/e2e/code-server.mjs');
-const { tests, ADDED_MIGRATIONS } = await import('../test/e2e/extension.e2e.mjs');
+const { tests, ADDED_MIGRATIONS, BRANCH_MIGRATIONS } = await import('../test/e2e/extension.e2e.mjs');
 
 if (!existsSync(CHROMIUM) || !findCodeServer()) {
   say(`missing ${!existsSync(CHROMIUM) ? CHROMIUM : `code-server in ${toolsDir()}`}: run \`bash scripts/e2e-setup.sh\` first`);
@@ -62,6 +62,21 @@ for (const [name, sql] of Object.entries(ADDED_MIGRATIONS)) {
   mkdirSync(path.join(workspace, 'prisma', 'migrations', name), { recursive: true });
   writeFileSync(path.join(workspace, 'prisma', 'migrations', name, 'migration.sql'), sql);
 }
+
+// A git repository whose branch adds one migration: the Problems panel covers only that one.
+const branchWorkspace = path.join(tmp, 'shop-on-a-branch');
+cpSync(example, branchWorkspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+const git = (...a) => execFileSync('git', ['-c', 'user.name=Preflight E2E', '-c', 'user.email=e2e@preflight.invalid', '-c', 'commit.gpgsign=false', ...a], { cwd: branchWorkspace, stdio: 'pipe' });
+git('init', '-q', '-b', 'main');
+git('add', '-A');
+git('commit', '-q', '-m', 'history');
+git('checkout', '-q', '-b', 'feature');
+for (const [name, sql] of Object.entries(BRANCH_MIGRATIONS)) {
+  mkdirSync(path.join(branchWorkspace, 'prisma', 'migrations', name), { recursive: true });
+  writeFileSync(path.join(branchWorkspace, 'prisma', 'migrations', name, 'migration.sql'), sql);
+}
+git('add', '-A');
+git('commit', '-q', '-m', 'feature migration');
 
 // 3. what the CLI reports for the same files (the extension must agree)
 const cli = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'src', 'cli', 'index.ts'), 'check', '.', '--format', 'json'], { cwd: workspace, encoding: 'utf8' });
@@ -125,7 +140,7 @@ try {
     const screenshot = (label) => page.screenshot({ path: path.join(results, `${slug}-${label}.png`) });
     const t0 = Date.now();
     try {
-      const note = await test.run({ page, expected, assert, screenshot, workspace });
+      const note = await test.run({ page, browser, server, expected, assert, screenshot, workspace, branchWorkspace });
       passed++;
       say(`✔ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? `\n      ${note}` : ''}`);
     } catch (e) {

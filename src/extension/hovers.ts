@@ -41,7 +41,7 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number): vscod
   const md = new vscode.MarkdownString();
   const firstLine = (sql?.text ?? '').split(/\r?\n/)[0].trim();
   md.appendMarkdown(`**Preflight** · statement ${st.index + 1} of ${statements.length}`);
-  if (firstLine) md.appendMarkdown(` · \`${escapeCode(firstLine.length > 70 ? `${firstLine.slice(0, 67)}...` : firstLine)}\``);
+  if (firstLine) md.appendMarkdown(` · \`${escapeCode(firstLine.length > 48 ? `${firstLine.slice(0, 45)}...` : firstLine)}\``);
   md.appendMarkdown('\n\n');
   if (!sql?.node) {
     md.appendMarkdown('PostgreSQL cannot parse this statement, so Preflight cannot say what it locks.\n\n');

@@ -1,9 +1,9 @@
 // The real-UI checks of the extension, run by scripts/e2e-run.mjs against code-server with the
 // packaged .vsix installed and a copy of examples/shop open. Each test states one behaviour a
 // user relies on; `ctx.expected` holds what the CLI reports for the same files.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyQuickFix, cursorLine, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
+import { applyQuickFix, cursorLine, openWorkbench, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
 /** Migrations the suite adds to the copy of the example, as a developer would. */
 export const ADDED_MIGRATIONS = {
@@ -11,6 +11,11 @@ export const ADDED_MIGRATIONS = {
   '20990101000000_index_product_name': 'CREATE INDEX "Product_name_idx" ON "Product"("name");\n',
   // A typo in the middle: the valid statements around it must still be reviewed.
   '20990101000100_broken_syntax': 'CREATE INDEX "Sale_created_at_idx" ON "Sale"("created_at");\nALTER TABLEE "Sale" ADD COLUMN "note" TEXT;\nDROP TABLE "Category";\n',
+};
+
+/** What a feature branch adds on top of the example's history (committed on branch `feature`). */
+export const BRANCH_MIGRATIONS = {
+  '20990101000200_index_sale_status': 'CREATE INDEX "Sale_status_idx" ON "Sale"("status");\n',
 };
 
 const key = (p) => `${p.path}:${p.line}:${p.rule}`;
@@ -111,6 +116,86 @@ export const tests = [
       const status = await statusBarText(page);
       assert(status && /Preflight/.test(status), `no Preflight status bar item (got ${status})`);
       return `${row.severity} ${row.rule} line ${row.line}: ${row.message}; status bar: ${status.replace(/\s+/g, ' ')}`;
+    },
+  },
+  {
+    name: 'a -- preflight-ignore comment typed above a statement is highlighted and silences that rule',
+    async run({ page, assert, screenshot }) {
+      const folder = 'prisma/migrations/20990101000000_index_product_name';
+      await openFile(page, `${folder}/migration.sql`);
+      const row = await waitFor(async () => (await readProblems(page)).find((p) => p.folder === folder && p.rule === 'drop-table'), { what: 'the drop-table problem typed before' });
+      await goToLine(page, row.line, 1);
+      await page.keyboard.type('-- preflight-ignore drop-table: the table is unused since release 42', { delay: 10 });
+      await page.keyboard.press('Enter');
+      await waitFor(async () => !(await readProblems(page)).some((p) => p.folder === folder && p.rule === 'drop-table'), { what: 'drop-table to be silenced' });
+      const tokens = await page.$$eval('.editor-group-container.active .monaco-editor .view-line span span', (spans) => spans.map((s) => ({ text: s.textContent, cls: s.className, color: getComputedStyle(s).color })));
+      const directive = tokens.find((t) => t.text.trim() === 'preflight-ignore');
+      const dash = tokens.find((t) => t.text.trim() === '--');
+      assert(directive && dash, `the directive is not a token of its own: ${tokens.map((t) => JSON.stringify(t.text)).join(' ')}`);
+      assert(directive.color !== dash.color, `preflight-ignore has the comment's colour (${directive.color})`);
+      await screenshot('directive');
+      return `directive colour ${directive.color}, comment colour ${dash.color}`;
+    },
+  },
+  {
+    name: 'the unsafe fix moves a CREATE INDEX CONCURRENTLY into a new migration folder right after this one',
+    async run({ page, assert, workspace }) {
+      const folder = 'prisma/migrations/20990101000100_broken_syntax';
+      await openFile(page, `${folder}/migration.sql`);
+      await waitFor(async () => (await readProblems(page)).some((p) => p.folder === folder && p.rule === 'non-concurrent-index'), { what: 'non-concurrent-index on line 1' });
+      await goToLine(page, 1, 3);
+      await applyQuickFix(page, 'Add CONCURRENTLY and move');
+      await waitFor(async () => !(await editorText(page)).includes('Sale_created_at_idx'), { what: 'the statement to leave the file' });
+      const created = await waitFor(() => {
+        const dir = join(workspace, 'prisma', 'migrations');
+        const name = readdirSync(dir).find((n) => n.startsWith('20990101000101_'));
+        return name ? { name, sql: readFileSync(join(dir, name, 'migration.sql'), 'utf8') } : null;
+      }, { what: 'the new migration folder' });
+      assert(/^CREATE INDEX CONCURRENTLY "Sale_created_at_idx" ON "Sale"\("created_at"\);/.test(created.sql), `unexpected SQL in ${created.name}: ${created.sql}`);
+      await waitFor(async () => (await page.$$eval('.explorer-folders-view .monaco-list-row', (rows) => rows.map((r) => r.textContent))).some((t) => t.includes(created.name)), { what: `${created.name} in the Explorer` });
+      return `${created.name}: ${created.sql.trim()}`;
+    },
+  },
+  {
+    name: 'the rule id in the Problems panel links to the rule documentation shipped in the extension',
+    async run({ page, assert }) {
+      await setProblemsFilter(page, 'parse-error');
+      const link = page.locator('.markers-panel .monaco-list-row a.monaco-link', { hasText: 'parse-error' }).first();
+      await waitFor(async () => (await link.count()) > 0, { what: 'a parse-error code link' });
+      const href = await link.getAttribute('href');
+      assert(/\/docs\/rules\/parse-error\.md$/.test(href ?? ''), `code link points at ${href}`);
+      await link.click();
+      await waitFor(async () => (await page.$$eval('.tabs-container .tab.active', (t) => t.map((x) => x.textContent).join(' '))).includes('parse-error.md'), { what: 'parse-error.md to open' });
+      const text = await editorText(page);
+      await setProblemsFilter(page, '');
+      assert(/# parse-error/.test(text), `the opened page is not the rule's documentation:\n${text.slice(0, 200)}`);
+      return href;
+    },
+  },
+  {
+    name: 'on a git branch the Problems panel covers the migrations the branch adds, plus any migration file that is open',
+    async run({ browser, server, branchWorkspace, assert }) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      try {
+        await openWorkbench(page, server.url, branchWorkspace);
+        const branchFolder = `prisma/migrations/${Object.keys(BRANCH_MIGRATIONS)[0]}`;
+        const rows = await waitFor(async () => {
+          const r = await readProblems(page);
+          return r.some((p) => p.folder === branchFolder) && r.some((p) => p.file === 'schema.prisma') ? r : null;
+        }, { timeout: 60_000, interval: 1000, what: 'problems of the branch migration and schema.prisma' });
+        const elsewhere = rows.filter((p) => p.folder.startsWith('prisma/migrations/') && p.folder !== branchFolder);
+        assert(elsewhere.length === 0, `problems of migrations the branch did not touch: ${elsewhere.map((p) => `${p.folder}:${p.line}:${p.rule}`).join(', ')}`);
+        const old = 'prisma/migrations/20250527160833_tenant_indexes_and_cash_drawer_set_null';
+        await openFile(page, `${old}/migration.sql`);
+        await waitFor(async () => (await readProblems(page)).some((p) => p.folder === old), { what: 'diagnostics of the opened old migration' });
+        await runCommand(page, 'View: Close Editor');
+        await waitFor(async () => !(await readProblems(page)).some((p) => p.folder === old), { what: 'the closed migration to leave the Problems panel' });
+        await page.screenshot({ path: 'test-results/e2e/branch-scope.png' });
+        const counts = rows.reduce((m, p) => ((m[p.folder] = (m[p.folder] ?? 0) + 1), m), {});
+        return Object.entries(counts).map(([f, n]) => `${f}: ${n}`).join(', ');
+      } finally {
+        await page.close();
+      }
     },
   },
   {

@@ -67,7 +67,9 @@ export async function goToLine(page, line, column = 1) {
 
 /** The text of the active editor's visible lines. */
 export async function editorText(page) {
-  return page.$eval('.editor-group-container.active .monaco-editor .view-lines', (el) => el.innerText.replace(/\u00a0/g, ' '));
+  const selector = '.editor-group-container.active .monaco-editor .view-lines';
+  await page.waitForSelector(selector, { timeout: 10_000 });
+  return page.$eval(selector, (el) => el.innerText.replace(/\u00a0/g, ' '));
 }
 
 /** Shows the hover at the cursor and returns its text once every provider has answered. */
@@ -169,4 +171,12 @@ export async function focusEditorEnd(page) {
   await page.click('.editor-group-container.active .monaco-editor .view-lines');
   await page.keyboard.press('Control+End');
   await page.waitForTimeout(150);
+}
+
+/** Types into the Problems panel's filter box (empty string: clears it). */
+export async function setProblemsFilter(page, text) {
+  await openProblems(page);
+  const box = page.locator('input[aria-label="Filter Problems"]').first();
+  await box.fill(text);
+  await page.waitForTimeout(500);
 }

@@ -1,0 +1,66 @@
+/**
+ * Which migration folder the Checklist view is bound to: the one picked in the Migrations tree
+ * (or from a review panel), else the folder of the active editor when it is inside one.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { WorkspaceAnalyzer } from '../workspace-analyzer';
+import { samePath } from './checklist-service';
+
+export class MigrationSelection implements vscode.Disposable {
+  private dir: string | null = null;
+  private readonly changed = new vscode.EventEmitter<string | null>();
+  private readonly subscription: vscode.Disposable;
+
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly analyzer: WorkspaceAnalyzer) {
+    this.subscription = vscode.window.onDidChangeActiveTextEditor((editor) => this.followEditor(editor));
+    this.followEditor(vscode.window.activeTextEditor);
+  }
+
+  /** The bound migration folder, if any. */
+  get current(): string | null {
+    return this.dir;
+  }
+
+  select(dir: string): void {
+    if (this.dir !== null && samePath(this.dir, dir)) return;
+    this.dir = dir;
+    this.changed.fire(dir);
+  }
+
+  /** The migration folder a file is in, among the folders of the known projects. */
+  migrationDirOf(file: string): string | null {
+    const session = this.analyzer.sessionOf(file);
+    const name = session?.migrationNameOf(file);
+    const m = name ? session?.project.migrations.find((x) => x.name === name) : undefined;
+    return m ? m.dir : null;
+  }
+
+  /** Binds the active editor's folder if it is in one (the projects may have been found since). */
+  followActiveEditor(): void {
+    this.followEditor(vscode.window.activeTextEditor);
+  }
+
+  /** When nothing is bound yet: the newest migration of the first project. */
+  fallback(): string | null {
+    for (const session of this.analyzer.all()) {
+      const newest = [...session.project.migrations].reverse().find((m) => m.sqlFile);
+      if (newest) return newest.dir;
+    }
+    return null;
+  }
+
+  private followEditor(editor: vscode.TextEditor | undefined): void {
+    const uri = editor?.document.uri;
+    if (uri?.scheme !== 'file' || !/^(migration\.sql|preflight-checklist\.md|down\.sql)$/.test(path.basename(uri.fsPath))) return;
+    const dir = this.migrationDirOf(uri.fsPath);
+    if (dir) this.select(dir);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
