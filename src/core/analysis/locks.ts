@@ -224,7 +224,10 @@ function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expand
       }
       if (k === 'SelectStmt' && (val as PgNode)?.lockingClause) {
         for (const lc of (val as PgNode).lockingClause as PgNode[]) {
-          for (const rv of lc.LockingClause?.lockedRels ?? []) if (rv.RangeVar) lockForUpdate(rangeVarKey(rv.RangeVar));
+          const rels: PgNode[] = lc.LockingClause?.lockedRels ?? [];
+          if (rels.length) for (const rv of rels) rv.RangeVar && lockForUpdate(rangeVarKey(rv.RangeVar));
+          // FOR UPDATE without OF: every table of this query level's FROM list.
+          else fromTables((val as PgNode).fromClause, scope).forEach(lockForUpdate);
         }
       }
       if (k === 'intoClause') continue;
@@ -236,6 +239,20 @@ function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expand
     }
   };
   const rangeVarKey = (rv: PgNode) => keyOf(rangeVarName(rv));
+  const fromTables = (from: unknown, scope: ReadonlySet<string>): string[] => {
+    const out: string[] = [];
+    const walkFrom = (n: unknown): void => {
+      if (Array.isArray(n)) return n.forEach(walkFrom);
+      const o = n as PgNode | undefined;
+      if (o?.RangeVar && !(o.RangeVar.schemaname === undefined && scope.has(o.RangeVar.relname))) out.push(rangeVarKey(o.RangeVar));
+      if (o?.JoinExpr) {
+        walkFrom(o.JoinExpr.larg);
+        walkFrom(o.JoinExpr.rarg);
+      }
+    };
+    walkFrom(from);
+    return out;
+  };
   const lockForUpdate = (key: string) => {
     if (catalog.table(key) && !isTempTable(catalog, key)) f.lock(key, 'RowShareLock');
   };
