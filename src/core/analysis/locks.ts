@@ -439,7 +439,9 @@ function drop(s: PgNode, catalog: Catalog, f: Facts): void {
         // `DROP TRIGGER t ON "T"`: the object name is [..., table, trigger].
         const parts = strings(obj.List?.items);
         const key = keyOf(listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))));
-        if (catalog.table(key) && !isTempTable(catalog, key)) f.lock(key, 'AccessExclusiveLock');
+        // IF EXISTS of a trigger that is not there takes no lock (PostgreSQL finds nothing to drop).
+        const missing = s.removeType === 'OBJECT_TRIGGER' && s.missing_ok && !catalog.others.has(`trigger:${key}:${parts[parts.length - 1]}`);
+        if (catalog.table(key) && !isTempTable(catalog, key) && !missing) f.lock(key, 'AccessExclusiveLock');
         break;
       }
       default:

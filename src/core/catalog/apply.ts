@@ -74,8 +74,11 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
     case 'CreateFunctionStmt':
       catalog.others.add(`function:${keyOf(listName(s.funcname))}`);
       return;
-    case 'DoStmt':
     case 'CreateTrigStmt':
+      // Known triggers: DROP TRIGGER IF EXISTS locks its table only when the trigger is there.
+      catalog.others.add(`trigger:${keyOf(rangeVarName(s.relation))}:${s.trigname}`);
+      return;
+    case 'DoStmt':
     case 'CreatePLangStmt':
       // Procedural code that changes the schema (DDL, often through EXECUTE) can change any table it
       // names: those lose certainty. A block of plain DML (backfills) changes no schema.
@@ -551,6 +554,12 @@ function drop(catalog: Catalog, s: PgNode): void {
         for (const k of [...catalog.tables.keys()]) if (k.startsWith(`${schema}.`)) catalog.tables.delete(k);
         for (const k of [...catalog.indexes.keys()]) if (k.startsWith(`${schema}.`)) catalog.indexes.delete(k);
         for (const k of [...catalog.enums.keys()]) if (k.startsWith(`${schema}.`)) catalog.enums.delete(k);
+        break;
+      }
+      case 'OBJECT_TRIGGER': {
+        const parts = strings(obj.List?.items);
+        const table = keyOf(listName(parts.slice(0, -1).map((sval) => ({ String: { sval } }))));
+        catalog.others.delete(`trigger:${table}:${parts[parts.length - 1]}`);
         break;
       }
       case 'OBJECT_SEQUENCE':
