@@ -52,3 +52,4 @@ if (watch) {
 } else {
   await Promise.all(entries.map((e) => build(e)));
 }
+await (await import('./build-webview.mjs')).buildWebviews({ watch, minify }); // webview bundles → media/dist/ (checklist view, review panel)

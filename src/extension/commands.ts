@@ -15,6 +15,8 @@ export interface CommandContext {
   docs: RuleDocs;
   log: vscode.LogOutputChannel;
   storageUri: vscode.Uri;
+  /** Shows a migration's review panel (src/extension/checklist); without it, the Markdown report. */
+  showReview?(session: ProjectSession, migration: string): Promise<void>;
 }
 
 type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
@@ -91,6 +93,7 @@ async function reviewMigration(ctx: CommandContext, arg?: unknown): Promise<void
     void vscode.window.showWarningMessage(`Preflight could not analyse ${target.name}; see Preflight: Show Output.`);
     return;
   }
+  if (ctx.showReview) return ctx.showReview(target.session, target.name);
   const core = await loadCore();
   const uri = vscode.Uri.joinPath(ctx.storageUri, 'review', `${target.name.replace(/[^\w.-]/g, '_')}.md`);
   // Relative links: the Markdown preview opens them, where it refuses file: URIs.

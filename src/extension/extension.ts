@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { PreflightCodeActions } from './code-actions';
+import { registerChecklistFeatures } from './checklist/index';
 import { registerCommands } from './commands';
 import { DiagnosticsPublisher } from './diagnostics';
 import { PreflightHoverProvider } from './hovers';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
   const docs = new RuleDocs(context.extensionUri, context.globalStorageUri);
   const diagnostics = new DiagnosticsPublisher(docs.uriOf);
   const status = new StatusBar(analyzer);
+  const checklist = registerChecklistFeatures(context, { analyzer, log }); // the Preflight sidebar and the review panel
   context.subscriptions.push(
     log,
     analyzer,
@@ -38,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
     status,
     vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer), PreflightCodeActions.metadata),
-    ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri }),
+    ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, showReview: checklist.showReview }),
     ...watchWorkspace(analyzer, diagnostics, status),
   );
   log.info(`Preflight ${context.extension.packageJSON.version} activated${vscode.workspace.isTrusted ? '' : ' (restricted mode: static analysis only)'}`);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChecklistEdit } from '../../core/checklist/file';
 import type { HostToChecklistMessage } from '../../shared/messages';
+import { REVIEW_COMMAND } from '../commands';
 import { errorText } from '../workspace-analyzer';
 import type { ChecklistService, MigrationRef } from './checklist-service';
 import { dispatchChecklistMessage, type ChecklistViewActions } from './dispatch';
@@ -15,7 +16,6 @@ import { checklistViewModel } from './view-models';
 import { newNonce, webviewHtml } from './webview-html';
 
 export const CHECKLIST_VIEW_ID = 'preflight.checklist';
-export const REVIEW_COMMAND = 'preflight.reviewMigration';
 
 export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -115,12 +115,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
   /** The migration an item message names, in the bound folder's project. */
   private refFor(migration: string): MigrationRef | undefined {
     const bound = this.selection.current ? this.checklists.ref(this.selection.current) : undefined;
-    if (bound?.name === migration) return bound;
-    for (const session of bound ? [bound.session] : []) {
-      const ref = this.checklists.refByName(session, migration);
-      if (ref) return ref;
-    }
-    return undefined;
+    if (!bound) return undefined;
+    return bound.name === migration ? bound : this.checklists.refByName(bound.session, migration);
   }
 
   private readonly actions: ChecklistViewActions = {

@@ -1,0 +1,176 @@
+/**
+ * The review panel as an element tree: what the migration does, statement by statement, and
+ * what it means for production. Pure: no DOM, so tests render it to a string.
+ */
+import type { ChecklistStatusView, LockView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
+import { h, type VElement } from '../dom';
+
+export interface ReviewUiState {
+  /** The last action's outcome, shown under the buttons. */
+  notice: { text: string; error: boolean } | null;
+}
+
+const SEVERITY_WORD: Record<SeverityView, string> = { error: 'error', warning: 'warning', info: 'info' };
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function severityBadge(severity: SeverityView): VElement {
+  return h('span', { class: `badge ${severity}` }, SEVERITY_WORD[severity]);
+}
+
+function ruleButton(rule: string): VElement {
+  return h('button', { type: 'button', class: 'link rule', 'data-action': 'showRule', 'data-rule': rule, title: `Documentation of ${rule}` }, rule);
+}
+
+function lineButton(line: number): VElement {
+  return h('button', { type: 'button', class: 'link line', 'data-action': 'revealLine', 'data-line': line, title: `Go to line ${line} of migration.sql` }, `line ${line}`);
+}
+
+export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElement {
+  const { counts } = model;
+  return h(
+    'main',
+    { class: 'review', 'data-migration': model.migration },
+    h(
+      'header',
+      { class: 'head' },
+      h('h1', null, `Pre-flight review: ${model.migration}`),
+      h(
+        'p',
+        { class: 'meta' },
+        h('code', null, model.file),
+        ` · Prisma ${model.prismaVersion ?? 'version unknown'} · `,
+        h('span', { class: 'counts' }, `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${counts.info} info`),
+      ),
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('button', { type: 'button', 'data-action': 'openChecklist' }, 'Open the checklist'),
+        h('button', { type: 'button', class: 'secondary', 'data-action': 'writeDownSql', title: 'Write the rollback SQL to down.sql in the migration folder' }, 'Write down.sql'),
+        model.actions.dryRun && h('button', { type: 'button', class: 'secondary', 'data-action': 'dryRun', title: 'Preflight: Dry-run Migration' }, 'Dry run'),
+      ),
+      ui.notice && h('p', { class: `banner${ui.notice.error ? ' error' : ''}`, role: 'status' }, ui.notice.text),
+    ),
+    renderChecklistStatus(model.checklist),
+    h(
+      'section',
+      null,
+      h('h2', null, 'How Prisma runs this file'),
+      h('p', null, capitalise(model.execution.reason), '.'),
+      h(
+        'p',
+        null,
+        model.execution.mode === 'batch'
+          ? 'Every lock below is held until the whole file has run, and a failure rolls back the whole file.'
+          : 'Each statement commits on its own: a failure midway leaves the earlier statements applied.',
+      ),
+    ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Summary by category'),
+      model.categories.length === 0
+        ? h('p', null, 'No findings.')
+        : model.categories.map((c) =>
+            h(
+              'div',
+              { class: 'category', 'data-category': c.id },
+              h('h3', null, `${c.title} (${c.findings.length})`),
+              h(
+                'ul',
+                { class: 'findings' },
+                c.findings.map((f) =>
+                  h(
+                    'li',
+                    { class: `finding ${f.severity}` },
+                    h('div', null, severityBadge(f.severity), ' ', ruleButton(f.rule), f.line !== undefined && [' ', lineButton(f.line)]),
+                    h('p', { class: 'message' }, f.message),
+                    f.help && h('p', { class: 'help' }, f.help),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    ),
+    model.onDelete.length > 0 &&
+      h(
+        'section',
+        null,
+        h('h2', null, 'Foreign keys: what deletes will do'),
+        h(
+          'table',
+          { class: 'ondelete' },
+          h('thead', null, h('tr', null, h('th', null, 'Foreign key'), h('th', null, 'ON DELETE'), h('th', null, 'What it means'))),
+          h(
+            'tbody',
+            null,
+            model.onDelete.map((c) =>
+              h(
+                'tr',
+                null,
+                h('td', null, h('code', null, c.constraint), h('div', { class: 'sub' }, c.table, ' → ', c.references), c.line !== undefined && lineButton(c.line)),
+                h(
+                  'td',
+                  null,
+                  h('span', { class: 'from' }, c.from ? c.from.onDelete : 'new key'),
+                  ' → ',
+                  h('strong', null, c.to ? c.to.onDelete : 'dropped'),
+                  c.from && c.to && c.from.onUpdate !== c.to.onUpdate && h('div', { class: 'sub' }, `ON UPDATE ${c.from.onUpdate} → ${c.to.onUpdate}`),
+                ),
+                h('td', null, c.meaning),
+              ),
+            ),
+          ),
+        ),
+      ),
+    h(
+      'section',
+      null,
+      h('h2', null, 'Statements'),
+      h(
+        'table',
+        { class: 'statements' },
+        h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Statement'), h('th', null, 'Locks (what they block)'), h('th', null, 'Rewrites'), h('th', null, 'Findings'))),
+        h('tbody', null, model.statements.map(renderStatement)),
+      ),
+    ),
+    model.notices.length > 0 && h('section', null, h('h2', null, 'Notes'), h('ul', null, model.notices.map((n) => h('li', null, n)))),
+  );
+}
+
+function renderChecklistStatus(status: ChecklistStatusView | null): VElement {
+  const body = !status
+    ? h('p', null, 'No checklist for this migration.')
+    : !status.fileExists
+      ? h('p', null, `Not started: ${plural(status.total, 'item')}, ${status.preTotal} of them before deployment. The file is written with the first tick.`)
+      : h(
+          'div',
+          { class: 'progress-line' },
+          h('progress', { value: status.done, max: Math.max(status.total, 1), 'aria-label': 'Checklist progress' }),
+          h('span', { class: 'count', 'data-progress': `${status.done}/${status.total}` }, `${status.done}/${status.total} ticked`),
+          h('span', { class: status.preOpen ? 'open' : 'ok' }, status.preOpen ? ` · ${status.preOpen} of ${status.preTotal} pre-deployment items open` : ' · every pre-deployment item ticked'),
+        );
+  return h('section', { class: 'checklist-status' }, h('h2', null, 'Checklist'), body);
+}
+
+function renderLock(l: LockView): VElement {
+  return h('li', { class: l.existing ? 'lock' : 'lock new-table' }, h('strong', null, l.lock), ' on ', h('code', null, l.table), l.existing ? `: ${l.blocks}` : ' (created in this migration: blocks nobody)');
+}
+
+function renderStatement(st: StatementView): VElement {
+  return h(
+    'tr',
+    { 'data-statement': st.index },
+    h('td', null, String(st.index + 1), h('div', null, lineButton(st.line))),
+    h('td', null, h('code', { class: 'sql', title: st.kind }, st.sql)),
+    h('td', null, st.locks.length ? h('ul', { class: 'locks' }, st.locks.map(renderLock)) : '—'),
+    h('td', null, st.rewrites.length ? st.rewrites.map((t, i) => [i ? ', ' : '', h('code', null, t)]).flat() : '—'),
+    h('td', null, st.findings.length ? h('ul', { class: 'findings compact' }, st.findings.map((f) => h('li', null, severityBadge(f.severity), ' ', ruleButton(f.rule)))) : '—'),
+  );
+}
+
+function capitalise(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
