@@ -2,8 +2,8 @@ import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import { alterTableCommands, isExistingTable } from './helpers';
-import { columnCommandRange } from './drop-column';
 import { defineRule, type MigrationContext } from './rule';
+import { columnCommandRange } from './support/columns';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
 import { quoteAlways } from '../pg/names';
-import { notValidThenValidateFix } from './foreign-key-validation';
 import { alterTableCommands, describeLock, displayTable, isExistingTable } from './helpers';
 import { defineRule } from './rule';
+import { notValidThenValidateFix } from './support/fixes';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,8 @@
 import { compareVersions, MIGRATE_DEV_FIXED_IN, SPLIT_SINCE } from '../analysis/execution';
-import { concurrentOperation, lineOf, listWords } from './concurrently-in-transaction';
-import { moveToOwnMigrationFix } from './helpers';
 import { defineRule } from './rule';
+import { moveToOwnMigrationFix } from './support/fixes';
+import { concurrentOperation, lineOf } from './support/transactions';
+import { listWords } from './support/wording';
 
 export default defineRule({
   meta: {

@@ -2,8 +2,8 @@ import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, listName, quoteAlways, quoteLiteral } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import { alterTableCommands, isExistingTable, relatedOrigin } from './helpers';
-import { isOriginalColumn } from './drop-column';
 import { defineRule } from './rule';
+import { isOriginalColumn } from './support/columns';
 
 export default defineRule({
   meta: {

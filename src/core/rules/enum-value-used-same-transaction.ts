@@ -4,9 +4,9 @@ import { nodeBody, nodeType, walk, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, listName, quoteLiteral, rangeVarName } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import type { Fix } from '../types';
-import { lineOf, sharedTransactionReason } from './concurrently-in-transaction';
-import { followUpMigrationPath, removeStatementEdit, statementSql } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { followUpMigrationPath, removeStatementEdit, statementSql } from './support/fixes';
+import { lineOf, sharedTransactionReason } from './support/transactions';
 
 export default defineRule({
   meta: {

@@ -1,7 +1,7 @@
-import type { Fix } from '../types';
-import { alterTableCommands, displayTable, followUpMigrationPath, isExistingTable } from './helpers';
-import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { alterTableCommands, displayTable, isExistingTable } from './helpers';
+import { defineRule } from './rule';
 import { quoteAlways } from '../pg/names';
+import { notValidThenValidateFix } from './support/fixes';
 
 export default defineRule({
   meta: {
@@ -38,17 +38,3 @@ export default defineRule({
     }
   },
 });
-
-/** `NOT VALID` before the statement's `;`, and a follow-up migration with `VALIDATE CONSTRAINT`. */
-export function notValidThenValidateFix(ctx: MigrationContext, st: AnalyzedStatement, table: string, constraint: string, what: string): Fix {
-  const text = st.sql.text;
-  const endsWithSemicolon = text.endsWith(';');
-  const insertAt = st.sql.range.startOffset + (endsWithSemicolon ? text.length - 1 : text.length);
-  const file = followUpMigrationPath(ctx, `validate_${constraint}`);
-  return {
-    title: `Add the ${what} NOT VALID here and validate it in a new migration`,
-    safe: false,
-    edits: [{ file: ctx.file, startOffset: insertAt, endOffset: insertAt, newText: ' NOT VALID' }],
-    newFiles: [{ file, content: `-- Validates ${quoteAlways(constraint)} without blocking writes (SHARE UPDATE EXCLUSIVE).\nALTER TABLE ${displayTable(table)} VALIDATE CONSTRAINT ${quoteAlways(constraint)};\n` }],
-  };
-}

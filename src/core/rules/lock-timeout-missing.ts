@@ -1,7 +1,8 @@
-import { describeLock, isExistingTable, lockTimeoutFix } from './helpers';
+import { describeLock, isExistingTable } from './helpers';
 import { defineRule } from './rule';
-import { settingChangesOf } from './set-local-ineffective';
-import { listWords } from './concurrently-in-transaction';
+import { lockTimeoutFix } from './support/fixes';
+import { settingChangesOf } from './support/settings';
+import { listWords } from './support/wording';
 
 export default defineRule({
   meta: {

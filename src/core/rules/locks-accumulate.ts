@@ -1,9 +1,9 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { LOCK_MODES, type LockMode } from '../types';
-import { lineOf, sharedTransactionReason } from './concurrently-in-transaction';
 import { describeLock, isExistingTable } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { lineOf, sharedTransactionReason } from './support/transactions';
 
 const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
 /** Locks that stop ordinary writes (or more): the ones application traffic notices. */

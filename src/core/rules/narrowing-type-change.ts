@@ -1,8 +1,8 @@
 import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf, isNarrowing, type ColumnType } from '../pg/types';
 import { alterTableCommands, isExistingTable } from './helpers';
-import { columnCommandRange, isOriginalColumn } from './drop-column';
 import { defineRule } from './rule';
+import { columnCommandRange, isOriginalColumn } from './support/columns';
 
 export default defineRule({
   meta: {

@@ -1,9 +1,9 @@
 import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { columnTypeOf, isNarrowing, type ColumnType } from '../pg/types';
-import { lineOf } from './concurrently-in-transaction';
 import { isExistingTable } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { lineOf } from './support/transactions';
 
 export default defineRule({
   meta: {

@@ -1,8 +1,8 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, listName, quoteAlways } from '../pg/names';
 import { describeLock, displayTable, isExistingTable } from './helpers';
-import { addConcurrentlyFixes } from './non-concurrent-index';
 import { defineRule } from './rule';
+import { addConcurrentlyFixes } from './support/fixes';
 
 export default defineRule({
   meta: {

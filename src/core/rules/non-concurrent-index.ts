@@ -1,8 +1,8 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, rangeVarName } from '../pg/names';
-import type { Fix } from '../types';
-import { displayTable, isExistingTable, moveToOwnMigrationFix } from './helpers';
-import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { displayTable, isExistingTable } from './helpers';
+import { defineRule } from './rule';
+import { addConcurrentlyFixes } from './support/fixes';
 
 export default defineRule({
   meta: {
@@ -37,27 +37,3 @@ export default defineRule({
     }
   },
 });
-
-/**
- * `CONCURRENTLY` right after `INDEX`. When the statement would then share a transaction with
- * others, it must also move into a migration of its own.
- */
-export function addConcurrentlyFixes(ctx: MigrationContext, st: AnalyzedStatement): Fix[] {
-  const m = /^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX|\s*DROP\s+INDEX)\b/i.exec(st.sql.text);
-  if (!m) return [];
-  const at = st.sql.range.startOffset + m[0].length;
-  const alone = ctx.statements.filter((o) => o.sql.node).length === 1 && !ctx.inExplicitBlock(st.index);
-  // sqlparser 0.61 cannot parse DROP INDEX CONCURRENTLY, so adding it to a multi-statement file
-  // would make Prisma ≥ 7.4 fall back to one batch, where CONCURRENTLY fails.
-  const isDrop = /^\s*DROP/i.test(m[1]);
-  const runsAlone = alone || (!isDrop && ctx.execution.mode === 'split' && !ctx.inExplicitBlock(st.index));
-  if (runsAlone) {
-    return [{ title: 'Add CONCURRENTLY', safe: true, edits: [{ file: ctx.file, startOffset: at, endOffset: at, newText: ' CONCURRENTLY' }] }];
-  }
-  const moved = moveToOwnMigrationFix(ctx, st, `${isDrop ? 'drop' : 'create'}_index_concurrently`);
-  const statementText = st.sql.text.endsWith(';') ? st.sql.text : `${st.sql.text};`;
-  const rel = at - st.sql.range.startOffset;
-  moved.title = 'Add CONCURRENTLY and move the statement into a new migration of its own';
-  moved.newFiles = moved.newFiles!.map((f) => ({ ...f, content: `${statementText.slice(0, rel)} CONCURRENTLY${statementText.slice(rel)}\n` }));
-  return [moved];
-}

@@ -1,11 +1,11 @@
 import { displayTable, keyOf } from '../pg/names';
 import { sqlReferentialAction } from '../prisma/referential-actions';
 import type { PrismaRelation, PrismaSchemaModel } from '../prisma/schema';
-import { onDeleteConsequence, onUpdateConsequence } from './on-delete-change';
 import { defineRule } from './rule';
+import { onDeleteConsequence, onUpdateConsequence } from './support/referential-actions';
 
 /** The same relation in another version of the schema: same model and field, else same foreign key. */
-export function sameRelation(schema: PrismaSchemaModel, rel: PrismaRelation): PrismaRelation | undefined {
+function sameRelation(schema: PrismaSchemaModel, rel: PrismaRelation): PrismaRelation | undefined {
   return schema.relations.find((r) => r.model === rel.model && r.field === rel.field) ?? schema.relations.find((r) => r.table === rel.table && r.schema === rel.schema && r.constraintName === rel.constraintName);
 }
 

@@ -3,11 +3,11 @@ import { displayTable, keyOf, quoteAlways } from '../pg/names';
 import { sqlReferentialAction } from '../prisma/referential-actions';
 import type { PrismaRelation } from '../prisma/schema';
 import { relatedOrigin } from './helpers';
-import { onDeleteConsequence } from './on-delete-change';
 import { defineRule } from './rule';
+import { onDeleteConsequence } from './support/referential-actions';
 
 /** The foreign key in the catalog that a schema relation describes: by name, else by columns and target. */
-export function foreignKeyOfRelation(constraints: Iterable<Constraint> | undefined, rel: PrismaRelation): Constraint | undefined {
+function foreignKeyOfRelation(constraints: Iterable<Constraint> | undefined, rel: PrismaRelation): Constraint | undefined {
   const fks = [...(constraints ?? [])].filter((c) => c.foreignKey);
   const target = keyOf({ schema: rel.referencedSchema, name: rel.referencedTable });
   return fks.find((c) => c.name === rel.constraintName) ?? fks.find((c) => c.foreignKey!.refTable === target && c.columns.join(',') === rel.columns.join(','));

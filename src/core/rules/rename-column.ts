@@ -1,8 +1,8 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { displayTable, isExistingTable } from './helpers';
-import { isOriginalColumn } from './drop-column';
 import { defineRule } from './rule';
+import { isOriginalColumn } from './support/columns';
 
 export default defineRule({
   meta: {

@@ -2,8 +2,8 @@ import { strings, type PgNode } from '../pg/ast';
 import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf, rebuildsIndexes, typeChangeKind } from '../pg/types';
 import { alterTableCommands, isExistingTable } from './helpers';
-import { columnCommandRange } from './drop-column';
 import { defineRule } from './rule';
+import { columnCommandRange } from './support/columns';
 
 export default defineRule({
   meta: {

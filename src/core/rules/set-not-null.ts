@@ -1,9 +1,10 @@
 import { defaultConstraintName } from '../catalog/apply';
 import { displayTable, quoteAlways, splitKey } from '../pg/names';
 import type { Fix } from '../types';
-import { alterTableCommands, followUpMigrationPath, isExistingTable } from './helpers';
-import { columnCommandRange } from './drop-column';
+import { alterTableCommands, isExistingTable } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { columnCommandRange } from './support/columns';
+import { followUpMigrationPath } from './support/fixes';
 
 export default defineRule({
   meta: {

@@ -1,6 +1,6 @@
 import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
-import { lineOf, oneBatchReason } from './concurrently-in-transaction';
 import { defineRule, type MigrationContext } from './rule';
+import { lineOf, oneBatchReason } from './support/transactions';
 
 export default defineRule({
   meta: {

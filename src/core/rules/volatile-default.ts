@@ -3,8 +3,8 @@ import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import { isVolatileExpression } from '../analysis/locks';
 import { alterTableCommands, isExistingTable } from './helpers';
-import { columnCommandRange } from './drop-column';
 import { defineRule } from './rule';
+import { columnCommandRange } from './support/columns';
 
 export default defineRule({
   meta: {

@@ -38,6 +38,19 @@ describe('rule registry, files and docs agree', () => {
     assert.equal(readFileSync(join(docsDir, 'README.md'), 'utf8'), renderRuleIndex(RULES.map((r) => r.meta)));
   });
 
+  it('no rule file imports another rule file: what several rules share lives in support/', () => {
+    const ruleFiles = readdirSync(RULE_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f));
+    // Packages, the rest of src/, and this folder's shared modules; never a sibling rule.
+    const allowed = (spec: string) => !spec.startsWith('.') || spec.startsWith('../') || spec === './helpers' || spec === './rule' || spec.startsWith('./support/');
+    const offending: string[] = [];
+    for (const f of ruleFiles) {
+      const specs = importSpecifiers(readFileSync(join(RULE_DIR, f), 'utf8'));
+      assert.ok(specs.includes('./rule'), `no imports found in ${f}: the import pattern needs updating`);
+      offending.push(...specs.filter((s) => !allowed(s)).map((s) => `${f} imports '${s}'`));
+    }
+    assert.deepEqual(offending, []);
+  });
+
   for (const rule of RULES) {
     if (!rule.checkMigration || rule.meta.exampleLanguage === 'prisma') continue;
     it(`${rule.meta.id}: the doc example is flagged and "use instead" is not`, async () => {
@@ -49,3 +62,8 @@ describe('rule registry, files and docs agree', () => {
     });
   }
 });
+
+/** The module specifiers of a file's `import ... from '…'`, `export ... from '…'` and `import '…'` statements. */
+function importSpecifiers(source: string): string[] {
+  return [...source.matchAll(/^\s*(?:import|export)\b(?:[^'";]*?\bfrom)?\s*['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+}

@@ -1,0 +1,42 @@
+/** Columns inside `ALTER TABLE`: whether one predates the migration, and where its sub-command is written. */
+import { nodeBody, nodeType } from '../../pg/ast';
+import { keyOf, quoteAlways, rangeVarName } from '../../pg/names';
+import type { SourceRange } from '../../types';
+import { alterTableCommands, rangeOfMatch } from '../helpers';
+import type { AnalyzedStatement, MigrationContext } from '../rule';
+
+/**
+ * Whether `column` of `table` at statement `st` is the column that existed before this migration:
+ * the catalog had it, and no earlier statement of this migration dropped it, renamed it away, or
+ * renamed another column into its name (a column re-created in the migration holds no old data
+ * and is unknown to running code).
+ */
+export function isOriginalColumn(ctx: MigrationContext, st: AnalyzedStatement, table: string, column: string): boolean {
+  if (!ctx.before.table(table)?.columns.has(column)) return false;
+  for (const o of ctx.statements.slice(0, st.index)) {
+    for (const { table: t, cmd } of alterTableCommands(o)) {
+      if (t === table && cmd.subtype === 'AT_DropColumn' && cmd.name === column) return false;
+    }
+    if (nodeType(o.sql.node) === 'RenameStmt') {
+      const r = nodeBody(o.sql.node);
+      if (r.renameType === 'OBJECT_COLUMN' && keyOf(rangeVarName(r.relation)) === table && (r.subname === column || r.newname === column)) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The range of one column's sub-command inside an `ALTER TABLE` (Prisma puts each on its own
+ * line), so a finding points at the line that causes it; `prefix` is a regex source ending just
+ * before the column name, `suffix` one following it. Falls back to the whole statement.
+ */
+export function columnCommandRange(ctx: MigrationContext, st: AnalyzedStatement, prefix: string, column: string, suffix = ''): SourceRange | undefined {
+  return rangeOfMatch(ctx, st, new RegExp(`\\b${prefix}${identifierPattern(column)}${suffix}`, 'i'));
+}
+
+/** A regex source matching an identifier as it may be written: quoted, or bare when lower case. */
+export function identifierPattern(name: string): string {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const quoted = escape(quoteAlways(name));
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? `(?:${quoted}|${escape(name)}(?![\\w$]))` : quoted;
+}
