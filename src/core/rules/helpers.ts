@@ -14,14 +14,6 @@ export function alterTableCommands(st: AnalyzedStatement): { table: string; cmd:
   return (s.cmds ?? []).map((c: PgNode) => ({ table, cmd: c.AlterTableCmd ?? {} }));
 }
 
-export function isType(st: AnalyzedStatement, type: string): boolean {
-  return nodeType(st.sql.node) === type;
-}
-
-export function body(st: AnalyzedStatement): PgNode {
-  return nodeBody(st.sql.node);
-}
-
 /**
  * A table that existed before this migration and that the catalog knows with certainty: the only
  * kind of table a locking or data-loss rule speaks about.
@@ -55,16 +47,6 @@ export function describeLock(lock: TableLock): string {
 
 export function whatLockBlocks(mode: LockMode): string {
   return LOCK_WORDS[mode].blocks;
-}
-
-export function lockOn(st: AnalyzedStatement, table: string): LockMode | undefined {
-  return st.facts.locks.find((l) => l.table === table)?.mode;
-}
-
-/** Offset just after the first match of `re` inside the statement, for inserting keywords. */
-export function offsetAfter(st: AnalyzedStatement, re: RegExp): number | null {
-  const m = re.exec(st.sql.text);
-  return m ? st.sql.range.startOffset + m.index + m[0].length : null;
 }
 
 export function rangeOfMatch(ctx: MigrationContext, st: AnalyzedStatement, re: RegExp): SourceRange | undefined {
