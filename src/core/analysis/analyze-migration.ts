@@ -40,8 +40,15 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
   const current = before.fork();
   const statements: AnalyzedStatement[] = [];
   const existedBefore = (table: string) => before.tables.has(table);
+  // The state before each statement, for the rules. Forks are copy-on-write, and statements that
+  // change nothing (DML, SET, GRANT, ...) share the snapshot of the statement before them.
+  let snapshot: Catalog | null = null;
+  let snapshotVersion = -1;
   for (const sql of parsed.statements) {
-    const snapshot = current.fork();
+    if (!snapshot || current.version !== snapshotVersion) {
+      snapshot = current.fork();
+      snapshotVersion = current.version;
+    }
     const facts = statementFacts(sql.node, snapshot, existedBefore);
     statements.push({ index: sql.index, sql, facts, catalog: snapshot });
     applyStatement(current, sql.node, { migration: input.name, statementIndex: sql.index, range: sql.range }, sql.text);

@@ -15,7 +15,7 @@ export function applyStatement(catalog: Catalog, node: PgNode | null, origin: Or
     applyNode(catalog, node, origin, text);
   } catch {
     // A shape we did not expect: lose certainty, never the analysis.
-    for (const key of tablesMentioned(catalog, node)) catalog.uncertainKeys.add(key);
+    for (const key of tablesMentioned(catalog, node)) catalog.markUncertain(key);
   }
 }
 
@@ -41,7 +41,7 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
     case 'AlterEnumStmt':
       return alterEnum(catalog, s);
     case 'CreateSchemaStmt':
-      if (s.schemaname) catalog.schemas.add(s.schemaname);
+      if (s.schemaname) catalog.addSchema(s.schemaname);
       return;
     case 'ViewStmt': {
       const n = rangeVarName(s.view);
@@ -51,7 +51,7 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
     }
     case 'CreateTableAsStmt': {
       const n = rangeVarName(s.into?.rel);
-      if (s.into?.rel?.relpersistence === 't') { catalog.others.add(`temp-table:${keyOf(n)}`); return; }
+      if (s.into?.rel?.relpersistence === 't') return catalog.addOther(`temp-table:${keyOf(n)}`);
       const kind = s.objtype === 'OBJECT_MATVIEW' ? 'materialized-view' : 'table';
       catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, kind, origin, true));
       return;
@@ -61,28 +61,28 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
       const into = s.intoClause?.rel;
       if (!into) return;
       const n = rangeVarName(into);
-      if (into.relpersistence === 't') { catalog.others.add(`temp-table:${keyOf(n)}`); return; }
+      if (into.relpersistence === 't') return catalog.addOther(`temp-table:${keyOf(n)}`);
       catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, 'table', origin, true));
       return;
     }
     case 'CreateSeqStmt':
-      catalog.others.add(`sequence:${keyOf(rangeVarName(s.sequence))}`);
+      catalog.addOther(`sequence:${keyOf(rangeVarName(s.sequence))}`);
       return;
     case 'CreateExtensionStmt':
-      catalog.others.add(`extension:${s.extname}`);
+      catalog.addOther(`extension:${s.extname}`);
       return;
     case 'CreateFunctionStmt':
-      catalog.others.add(`function:${keyOf(listName(s.funcname))}`);
+      catalog.addOther(`function:${keyOf(listName(s.funcname))}`);
       return;
     case 'CreateTrigStmt':
       // Known triggers: DROP TRIGGER IF EXISTS locks its table only when the trigger is there.
-      catalog.others.add(`trigger:${keyOf(rangeVarName(s.relation))}:${s.trigname}`);
+      catalog.addOther(`trigger:${keyOf(rangeVarName(s.relation))}:${s.trigname}`);
       return;
     case 'DoStmt':
     case 'CreatePLangStmt':
       // Procedural code that changes the schema (DDL, often through EXECUTE) can change any table it
       // names: those lose certainty. A block of plain DML (backfills) changes no schema.
-      if (type === 'DoStmt' && SCHEMA_CHANGING.test(text)) for (const key of tablesNamedInText(catalog, text)) catalog.uncertainKeys.add(key);
+      if (type === 'DoStmt' && SCHEMA_CHANGING.test(text)) for (const key of tablesNamedInText(catalog, text)) catalog.markUncertain(key);
       return;
     default:
       // Statements without schema effects we model: DML, SET, GRANT, COMMENT, transactions, ...
@@ -100,7 +100,7 @@ function createTable(catalog: Catalog, s: PgNode, origin: Origin): void {
   const n = rangeVarName(s.relation);
   const key = keyOf(n);
   // Temporary tables live in the session's own schema and vanish with it: not part of the database.
-  if (s.relation?.relpersistence === 't') { catalog.others.add(`temp-table:${key}`); return; }
+  if (s.relation?.relpersistence === 't') return catalog.addOther(`temp-table:${key}`);
   if (catalog.table(key) && s.if_not_exists) return;
   const table = emptyTable(n.schema, n.name, s.partspec ? 'partitioned' : 'table', origin, false);
   if (s.inhRelations?.length || s.ofTypename || s.partbound) table.uncertain = true;
@@ -192,7 +192,7 @@ function addConstraint(catalog: Catalog, tableKey: string, con: PgNode, origin: 
         const ix = catalog.indexes.get(ixKey);
         columns = (ix?.columns.filter((c): c is string => c !== null) ?? []);
         name = con.conname ?? con.indexname;
-        catalog.indexes.delete(ixKey);
+        catalog.deleteIndex(ixKey);
       }
       if (primary) for (const c of columns) { const col = table.columns.get(c); if (col) col.notNull = true; }
       table.constraints.set(name, { name, type: primary ? 'primary' : 'unique', columns, validated: true, origin });
@@ -280,7 +280,7 @@ function alterTable(catalog: Catalog, s: PgNode, origin: Origin): void {
     return;
   }
   if (!catalog.table(key)) {
-    if (!s.missing_ok) catalog.uncertainKeys.add(key);
+    if (!s.missing_ok) catalog.markUncertain(key);
     return;
   }
   const table = catalog.writableTable(key)!;
@@ -325,7 +325,7 @@ function alterTable(catalog: Catalog, s: PgNode, origin: Origin): void {
         if (colName !== undefined) {
           const con = table.constraints.get(colName);
           table.constraints.delete(colName);
-          if (con && (con.type === 'primary' || con.type === 'unique')) catalog.indexes.delete(keyOf({ schema: table.schema, name: colName }));
+          if (con && (con.type === 'primary' || con.type === 'unique')) catalog.deleteIndex(keyOf({ schema: table.schema, name: colName }));
         }
         break;
       case 'AT_ValidateConstraint': {
@@ -378,7 +378,7 @@ function dropColumn(catalog: Catalog, tableKey: string, column: string): void {
   if (!table) return;
   table.columns.delete(column);
   for (const [name, con] of table.constraints) if (con.columns.includes(column)) table.constraints.delete(name);
-  for (const [ixKey, ix] of catalog.indexes) if (ix.table === tableKey && ix.columns.includes(column)) catalog.indexes.delete(ixKey);
+  for (const [ixKey, ix] of catalog.indexes) if (ix.table === tableKey && ix.columns.includes(column)) catalog.deleteIndex(ixKey);
 }
 
 function rename(catalog: Catalog, s: PgNode): void {
@@ -392,11 +392,11 @@ function rename(catalog: Catalog, s: PgNode): void {
       const oldKey = keyOf(n);
       const table = catalog.writableTable(oldKey);
       if (!table) {
-        if (!s.missing_ok) catalog.uncertainKeys.add(keyOf({ schema: n.schema, name: newname }));
+        if (!s.missing_ok) catalog.markUncertain(keyOf({ schema: n.schema, name: newname }));
         return;
       }
       const newKey = keyOf({ schema: n.schema, name: newname });
-      catalog.tables.delete(oldKey);
+      catalog.deleteTable(oldKey);
       table.name = newname;
       catalog.addTable(newKey, table);
       for (const [k, ix] of catalog.indexes) if (ix.table === oldKey) catalog.setIndex(k, { ...ix, table: newKey });
@@ -438,7 +438,7 @@ function rename(catalog: Catalog, s: PgNode): void {
       const oldKey = keyOf(n);
       const ix = catalog.indexes.get(oldKey);
       if (!ix) return;
-      catalog.indexes.delete(oldKey);
+      catalog.deleteIndex(oldKey);
       catalog.setIndex(keyOf({ schema: n.schema, name: newname }), { ...ix, name: newname });
       if (ix.constraint) renameConstraint(catalog, ix.table, n.name, newname);
       return;
@@ -453,7 +453,7 @@ function rename(catalog: Catalog, s: PgNode): void {
         const ixKey = keyOf({ schema: table.schema, name: s.subname });
         const ix = catalog.indexes.get(ixKey);
         if (ix) {
-          catalog.indexes.delete(ixKey);
+          catalog.deleteIndex(ixKey);
           catalog.setIndex(keyOf({ schema: table.schema, name: newname }), { ...ix, name: newname });
         }
       }
@@ -463,14 +463,14 @@ function rename(catalog: Catalog, s: PgNode): void {
       const n = listName(s.object?.List?.items ?? s.object);
       const e = catalog.enums.get(keyOf(n));
       if (!e) return;
-      catalog.enums.delete(keyOf(n));
+      catalog.deleteEnum(keyOf(n));
       catalog.setEnum(keyOf({ schema: n.schema, name: newname }), { ...e, name: newname });
       renameTypeInColumns(catalog, keyOf(n), keyOf({ schema: n.schema, name: newname }));
       return;
     }
     case 'OBJECT_SCHEMA': {
-      catalog.schemas.delete(s.subname);
-      catalog.schemas.add(newname);
+      catalog.deleteSchema(s.subname);
+      catalog.addSchema(newname);
       return;
     }
     default:
@@ -511,7 +511,7 @@ function createIndex(catalog: Catalog, s: PgNode, origin: Origin): void {
   const name: string = s.idxname ?? defaultIndexName(rel.name, columns, s.unique === true);
   const key = keyOf({ schema: rel.schema, name });
   if (catalog.indexes.has(key) && s.if_not_exists) return;
-  if (!table) catalog.uncertainKeys.add(tableKey);
+  if (!table) catalog.markUncertain(tableKey);
   catalog.setIndex(key, {
     schema: rel.schema, name, table: tableKey, columns, unique: s.unique === true, partial: s.whereClause !== undefined,
     valid: true, constraint: false, origin,
@@ -533,37 +533,37 @@ function drop(catalog: Catalog, s: PgNode): void {
       case 'OBJECT_FOREIGN_TABLE': {
         const key = keyOf(listName(obj.List?.items));
         if (!catalog.table(key)) continue;
-        catalog.tables.delete(key);
-        for (const [k, ix] of catalog.indexes) if (ix.table === key) catalog.indexes.delete(k);
+        catalog.deleteTable(key);
+        for (const [k, ix] of catalog.indexes) if (ix.table === key) catalog.deleteIndex(k);
         for (const ref of catalog.referencingForeignKeys(key)) catalog.writableTable(ref.table)?.constraints.delete(ref.constraint.name);
         break;
       }
       case 'OBJECT_INDEX': {
-        catalog.indexes.delete(keyOf(listName(obj.List?.items)));
+        catalog.deleteIndex(keyOf(listName(obj.List?.items)));
         break;
       }
       case 'OBJECT_TYPE':
       case 'OBJECT_DOMAIN': {
-        catalog.enums.delete(keyOf(listName(obj.TypeName?.names)));
+        catalog.deleteEnum(keyOf(listName(obj.TypeName?.names)));
         break;
       }
       case 'OBJECT_SCHEMA': {
         const schema = obj.String?.sval;
         if (!schema) break;
-        catalog.schemas.delete(schema);
-        for (const k of [...catalog.tables.keys()]) if (k.startsWith(`${schema}.`)) catalog.tables.delete(k);
-        for (const k of [...catalog.indexes.keys()]) if (k.startsWith(`${schema}.`)) catalog.indexes.delete(k);
-        for (const k of [...catalog.enums.keys()]) if (k.startsWith(`${schema}.`)) catalog.enums.delete(k);
+        catalog.deleteSchema(schema);
+        for (const k of [...catalog.tables.keys()]) if (k.startsWith(`${schema}.`)) catalog.deleteTable(k);
+        for (const k of [...catalog.indexes.keys()]) if (k.startsWith(`${schema}.`)) catalog.deleteIndex(k);
+        for (const k of [...catalog.enums.keys()]) if (k.startsWith(`${schema}.`)) catalog.deleteEnum(k);
         break;
       }
       case 'OBJECT_TRIGGER': {
         const parts = strings(obj.List?.items);
         const table = keyOf(listName(parts.slice(0, -1).map((sval) => ({ String: { sval } }))));
-        catalog.others.delete(`trigger:${table}:${parts[parts.length - 1]}`);
+        catalog.deleteOther(`trigger:${table}:${parts[parts.length - 1]}`);
         break;
       }
       case 'OBJECT_SEQUENCE':
-        catalog.others.delete(`sequence:${keyOf(listName(obj.List?.items))}`);
+        catalog.deleteOther(`sequence:${keyOf(listName(obj.List?.items))}`);
         break;
       default:
         break;
@@ -575,7 +575,7 @@ function alterEnum(catalog: Catalog, s: PgNode): void {
   const n = listName(s.typeName);
   const e = catalog.enums.get(keyOf(n));
   if (!e) {
-    catalog.uncertainKeys.add(keyOf(n));
+    catalog.markUncertain(keyOf(n));
     return;
   }
   const values = [...e.values];

@@ -1,9 +1,10 @@
 /**
- * The database as a migration history leaves it. Forking is cheap (copy-on-write per table), so
- * the state before every migration can be kept for the editor without copying the whole schema.
+ * The database as a migration history leaves it. Forking is cheap (copy-on-write per collection
+ * and per table), so the state before every statement can be kept without copying the schema.
  */
 import type { ColumnType } from '../pg/types';
 import type { SourceRange } from '../types';
+import { CowMap, CowSet } from './cow-map';
 
 export type FkAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
 
@@ -87,41 +88,87 @@ export interface EnumType {
  */
 const owner = new WeakMap<object, object>();
 
+/**
+ * Copy-on-write at two levels: a fork shares every collection (O(1), see cow-map.ts), and the
+ * first write to a shared table copies that table. So keeping the state before every statement
+ * costs little, and nothing for statements that change nothing. Collections are read-only from
+ * outside; changes go through the methods below.
+ */
 export class Catalog {
-  readonly schemas: Set<string>;
-  readonly tables: Map<string, Table>;
-  readonly indexes: Map<string, Index>;
-  readonly enums: Map<string, EnumType>;
-  /** Other named objects (sequences, functions, extensions, types) by `kind:schema.name`. */
-  readonly others: Set<string>;
-  /** Objects the catalog lost track of (unknown statements): their keys are uncertain. */
-  readonly uncertainKeys: Set<string>;
-
+  private readonly _schemas: CowSet<string>;
+  private readonly _tables: CowMap<string, Table>;
+  private readonly _indexes: CowMap<string, Index>;
+  private readonly _enums: CowMap<string, EnumType>;
+  private readonly _others: CowSet<string>;
+  private readonly _uncertain: CowSet<string>;
   private ownerToken: object = {};
+  private changes = 0;
 
+  /** With `from`: a copy of it (sharing everything until either side writes). */
   constructor(from?: Catalog) {
-    this.schemas = new Set(from?.schemas ?? ['public']);
-    this.tables = new Map(from?.tables);
-    this.indexes = new Map(from?.indexes);
-    this.enums = new Map(from?.enums);
-    this.others = new Set(from?.others);
-    this.uncertainKeys = new Set(from?.uncertainKeys);
+    if (from) {
+      this._schemas = from._schemas.fork();
+      this._tables = from._tables.fork();
+      this._indexes = from._indexes.fork();
+      this._enums = from._enums.fork();
+      this._others = from._others.fork();
+      this._uncertain = from._uncertain.fork();
+      from.ownerToken = {};
+    } else {
+      this._schemas = CowSet.of(['public']);
+      this._tables = new CowMap();
+      this._indexes = new CowMap();
+      this._enums = new CowMap();
+      this._others = CowSet.of();
+      this._uncertain = CowSet.of();
+    }
   }
 
-  /** An independent copy; unchanged tables are shared until written. */
+  get schemas(): ReadonlySet<string> {
+    return this._schemas;
+  }
+
+  get tables(): ReadonlyMap<string, Table> {
+    return this._tables;
+  }
+
+  get indexes(): ReadonlyMap<string, Index> {
+    return this._indexes;
+  }
+
+  get enums(): ReadonlyMap<string, EnumType> {
+    return this._enums;
+  }
+
+  /** Other named objects (sequences, functions, extensions, types) by `kind:schema.name`. */
+  get others(): ReadonlySet<string> {
+    return this._others;
+  }
+
+  /** Objects the catalog lost track of (unknown statements): their keys are uncertain. */
+  get uncertainKeys(): ReadonlySet<string> {
+    return this._uncertain;
+  }
+
+  /** How many changes this catalog has seen: equal counts mean nothing changed in between. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** An independent copy; everything is shared until written on either side. */
   fork(): Catalog {
-    this.ownerToken = {};
     return new Catalog(this);
   }
 
   table(key: string): Table | undefined {
-    return this.tables.get(key);
+    return this._tables.get(key);
   }
 
   /** The table, copied first if another catalog shares it, so it can be changed here. */
   writableTable(key: string): Table | undefined {
-    const t = this.tables.get(key);
+    const t = this._tables.get(key);
     if (!t) return undefined;
+    this.changes++;
     if (owner.get(t) === this.ownerToken) return t;
     const copy: Table = {
       ...t,
@@ -129,46 +176,89 @@ export class Catalog {
       constraints: new Map([...t.constraints].map(([k, c]) => [k, { ...c, columns: [...c.columns] }])),
     };
     owner.set(copy, this.ownerToken);
-    this.tables.set(key, copy);
+    this._tables.set(key, copy);
     return copy;
   }
 
   addTable(key: string, table: Table): void {
     owner.set(table, this.ownerToken);
-    this.tables.set(key, table);
+    this.changes++;
+    this._tables.set(key, table);
+  }
+
+  deleteTable(key: string): void {
+    if (this._tables.delete(key)) this.changes++;
   }
 
   setIndex(key: string, index: Index): void {
-    this.indexes.set(key, index);
+    this.changes++;
+    this._indexes.set(key, index);
+  }
+
+  deleteIndex(key: string): void {
+    if (this._indexes.delete(key)) this.changes++;
   }
 
   setEnum(key: string, e: EnumType): void {
-    this.enums.set(key, e);
+    this.changes++;
+    this._enums.set(key, e);
+  }
+
+  deleteEnum(key: string): void {
+    if (this._enums.delete(key)) this.changes++;
+  }
+
+  addSchema(name: string): void {
+    if (this._schemas.has(name)) return;
+    this.changes++;
+    this._schemas.add(name);
+  }
+
+  deleteSchema(name: string): void {
+    if (this._schemas.delete(name)) this.changes++;
+  }
+
+  /** Records a sequence, function, extension or type by `kind:schema.name`. */
+  addOther(key: string): void {
+    if (this._others.has(key)) return;
+    this.changes++;
+    this._others.add(key);
+  }
+
+  deleteOther(key: string): void {
+    if (this._others.delete(key)) this.changes++;
+  }
+
+  /** The catalog lost track of this object: rules stay quiet about it. */
+  markUncertain(key: string): void {
+    if (this._uncertain.has(key)) return;
+    this.changes++;
+    this._uncertain.add(key);
   }
 
   /** Indexes of a table. */
   indexesOf(tableKey: string): Index[] {
     const out: Index[] = [];
-    for (const ix of this.indexes.values()) if (ix.table === tableKey) out.push(ix);
+    for (const ix of this._indexes.values()) if (ix.table === tableKey) out.push(ix);
     return out;
   }
 
   /** The constraint with this name on any table (constraint names are unique per table). */
   findConstraint(tableKey: string, name: string): Constraint | undefined {
-    return this.tables.get(tableKey)?.constraints.get(name);
+    return this._tables.get(tableKey)?.constraints.get(name);
   }
 
   /** Foreign keys of other tables that reference this one. */
   referencingForeignKeys(tableKey: string): { table: string; constraint: Constraint }[] {
     const out: { table: string; constraint: Constraint }[] = [];
-    for (const [key, t] of this.tables) {
+    for (const [key, t] of this._tables) {
       for (const c of t.constraints.values()) if (c.foreignKey?.refTable === tableKey) out.push({ table: key, constraint: c });
     }
     return out;
   }
 
   isUncertain(key: string): boolean {
-    return this.uncertainKeys.has(key) || this.tables.get(key)?.uncertain === true;
+    return this._uncertain.has(key) || this._tables.get(key)?.uncertain === true;
   }
 }
 
