@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/model';
 import { calledFunctions, nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { keyOf, listName, rangeVarName } from '../pg/names';
 import { columnTypeOf, typeChangeKind } from '../pg/types';
+import { parseRaw } from '../sql/parser';
 import { LOCK_MODES, type LockMode, type StatementFacts } from '../types';
 
 const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
@@ -158,7 +159,7 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
       return;
     }
     case 'CommentStmt':
-      if (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_COLUMN') {
+      if (s.objtype === 'OBJECT_TABLE' || s.objtype === 'OBJECT_COLUMN' || s.objtype === 'OBJECT_VIEW' || s.objtype === 'OBJECT_MATVIEW' || s.objtype === 'OBJECT_FOREIGN_TABLE') {
         const parts = strings(s.object?.List?.items);
         const n = s.objtype === 'OBJECT_COLUMN' ? listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))) : listName(s.object?.List?.items);
         f.lock(keyOf(n), 'ShareUpdateExclusiveLock');
@@ -180,9 +181,10 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
       queryLocks(s.query, catalog, f);
       return;
     case 'DoStmt':
-    case 'CreateFunctionStmt':
-      if (nodeType(node) === 'DoStmt') f.uncertain = true;
+      f.uncertain = true;
       return;
+    case 'CreateFunctionStmt':
+      return sqlFunctionBodyLocks(s, catalog, f);
     default:
       return;
   }
@@ -266,6 +268,23 @@ function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expand
     }
   };
   visit(root, new Set());
+}
+
+/**
+ * CREATE FUNCTION ... LANGUAGE sql: PostgreSQL validates the body (check_function_bodies is on by
+ * default) by parsing, analysing and rewriting each query in it, which takes ACCESS SHARE on every
+ * table it names (through views). PL/pgSQL bodies are only syntax-checked: no locks.
+ */
+function sqlFunctionBodyLocks(s: PgNode, catalog: Catalog, f: Facts): void {
+  const option = (name: string) => (s.options ?? []).find((o: PgNode) => o.DefElem?.defname === name)?.DefElem?.arg;
+  const language = String(option('language')?.String?.sval ?? 'sql').toLowerCase();
+  if (language !== 'sql') return;
+  if (s.sql_body) return queryLocks(s.sql_body, catalog, f);
+  const body = strings(option('as')?.List?.items ?? [])[0];
+  if (!body) return;
+  const parsed = parseRaw(body);
+  if (!parsed.ok) return;
+  for (const raw of parsed.stmts) queryLocks(raw.stmt, catalog, f);
 }
 
 /** Whether a name is one of the session's temporary tables (nobody else can wait on it). */
@@ -376,6 +395,18 @@ function alterTable(s: PgNode, catalog: Catalog, f: Facts): void {
       case 'AT_DisableTrigUser':
         f.lock(key, 'ShareRowExclusiveLock');
         break;
+      case 'AT_DropColumn': {
+        f.lock(key, 'AccessExclusiveLock');
+        // Its foreign keys go with it: their triggers on the referenced table are dropped (ACCESS
+        // EXCLUSIVE there); with CASCADE, so are other tables' foreign keys to this column.
+        for (const con of table?.constraints.values() ?? []) {
+          if (con.foreignKey && con.foreignKey.refTable !== key && con.columns.includes(cmd.name)) f.lock(con.foreignKey.refTable, 'AccessExclusiveLock');
+        }
+        if (cmd.behavior === 'DROP_CASCADE') {
+          for (const ref of catalog.referencingForeignKeys(key)) if (ref.table !== key && ref.constraint.foreignKey!.refColumns.includes(cmd.name)) f.lock(ref.table, 'AccessExclusiveLock');
+        }
+        break;
+      }
       case 'AT_AddColumn': {
         f.lock(key, 'AccessExclusiveLock');
         const def = cmd.def?.ColumnDef ?? {};

@@ -247,7 +247,7 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
           continue;
         }
         const lk = compareLocks(facts, observed);
-        if (!lk.agree && namesChangedByDoBlock(st.text, doText)) {
+        if (!lk.agree && (namesChangedByDoBlock(st.text, doText) || differingTables(facts.locks, observed.locks).some((t) => doText.includes(`"${t.slice(t.indexOf('.') + 1)}"`)))) {
           // The statement names an object procedural code changed (e.g. an index renamed by EXECUTE).
           report.locks.excluded.doBlock++;
           report.locks.excluded.examples.push({ migration: name, line: st.range.start.line, what: 'locks [doBlock]', static: lk.static, observed: lk.observed, sql: oneLine(st.text) });
@@ -302,6 +302,12 @@ function excludedBecause(m: CatalogMismatch, catalog: Catalog, doText: string): 
   const t = catalog.table(m.subject);
   if (m.what.startsWith('column ') && t?.uncertain && (t.kind === 'table' || t.kind === 'partitioned') && [...t.columns.keys()].length === 0) return 'queryColumns';
   return null;
+}
+
+function differingTables(a: TableLock[], b: TableLock[]): string[] {
+  const am = new Map(a.map((l) => [l.table, l.mode]));
+  const bm = new Map(b.map((l) => [l.table, l.mode]));
+  return [...new Set([...am.keys(), ...bm.keys()])].filter((t) => am.get(t) !== bm.get(t));
 }
 
 function namesChangedByDoBlock(sql: string, doText: string): boolean {
