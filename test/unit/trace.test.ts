@@ -143,6 +143,13 @@ describe('dry run (trace)', function () {
       assert.deepEqual(locksOf(r, 2), ['public.User AccessExclusiveLock']);
     });
 
+    it('a batch opening with BEGIN; SET TRANSACTION ISOLATION LEVEL runs (no observation query precedes it)', async () => {
+      await setup('CREATE TABLE "Job"(id int PRIMARY KEY, state text);');
+      const r = await run('BEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nUPDATE "Job" SET "state" = \'done\';\nCOMMIT;\n', 'batch');
+      assert.equal(r.outcome, 'applied');
+      assert.deepEqual(locksOf(r, 2), ['public.Job RowExclusiveLock']);
+    });
+
     it('ALTER TYPE ... ADD VALUE then using the value in the same batch fails with 55P04', async () => {
       await setup(`CREATE TYPE "Role" AS ENUM ('A'); CREATE TABLE "User"(id int PRIMARY KEY, role "Role");`);
       const r = await run(`ALTER TYPE "Role" ADD VALUE 'B';\nALTER TABLE "User" ALTER COLUMN "role" SET DEFAULT 'B';\n`, 'batch');

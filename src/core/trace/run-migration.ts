@@ -81,6 +81,13 @@ export function mustRunOutsideTransaction(node: PgNode | null): boolean {
   }
 }
 
+/** `SET TRANSACTION ...` / `SET SESSION CHARACTERISTICS AS TRANSACTION ...`. */
+function isSetTransaction(node: PgNode | null): boolean {
+  if (nodeType(node) !== 'VariableSetStmt') return false;
+  const name = String(nodeBody(node).name ?? '').toLowerCase();
+  return name === 'transaction' || name === 'session_characteristics';
+}
+
 /** PostgreSQL's error position (1-based, in characters of the text sent) → UTF-16 offset into that text. */
 export function characterPositionToOffset(text: string, position: number): number {
   let chars = 0;
@@ -276,6 +283,21 @@ async function runStatement(
   exec: (sql: string) => Promise<void>,
 ): Promise<StatementResult> {
   const traced = blank(st, 'applied');
+  if (isSetTransaction(st.node)) {
+    // SET TRANSACTION must come before any query of its transaction: no observation queries
+    // around it (it takes no lock and rewrites nothing).
+    const t0 = performance.now();
+    try {
+      await exec(st.text);
+    } catch (e) {
+      if (e instanceof EngineLost) throw e;
+      traced.status = 'failed';
+      traced.error = traceErrorOf(databaseFailureOf(e), parsed, st.text, st.range.startOffset, st.range.startOffset);
+    }
+    traced.durationMs = round(performance.now() - t0);
+    traced.locksObserved = traced.status === 'applied';
+    return { traced };
+  }
   const before = await snapshotRelations(db);
   if (how === 'own-block') await exec('BEGIN');
   const locksBefore = how === 'in-block' ? await heldRelationLocks(db) : [];
