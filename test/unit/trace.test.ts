@@ -230,6 +230,28 @@ describe('dry run (trace)', function () {
     });
   });
 
+  describe('on a real PostgreSQL server (PREFLIGHT_TEST_DATABASE_URL)', () => {
+    const url = process.env.PREFLIGHT_TEST_DATABASE_URL;
+    (url ? it : it.skip)('runs in a temporary database, drops it, and never prints the password', async () => {
+      const history = [
+        { name: '1', text: 'CREATE TABLE "User"(id int PRIMARY KEY);\nCREATE TABLE "Post"(id int PRIMARY KEY, "authorId" int);\n' },
+        { name: '2', text: 'ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");\nALTER TABLE "Nope" ADD COLUMN "x" int;\n' },
+      ];
+      const r = await traceMigration(history, { prismaVersion: '7.4.0', databaseUrl: url! });
+      assert.equal(r.engine, 'postgres');
+      assert.deepEqual(r.statements[0].locks.map((l) => l.mode), ['ShareRowExclusiveLock', 'ShareRowExclusiveLock']);
+      assert.equal(r.statements[1].error?.sqlstate, '42P01');
+      const password = new URL(url!).password;
+      if (password) assert.ok(!JSON.stringify(r).includes(password));
+      const { Client } = await import('pg');
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      const left = await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'preflight_trace_%'`);
+      await c.end();
+      assert.deepEqual(left.rows, []);
+    });
+  });
+
   describe('database URLs are never printed with their password', () => {
     it('redactUrl masks the password in userinfo and in parameters', () => {
       assert.equal(redactUrl('postgresql://admin:s3cr%40t@db.example:5432/app?sslmode=require'), 'postgresql://admin:****@db.example:5432/app?sslmode=require');
