@@ -151,7 +151,8 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
           ? new vscode.Range(item.line - 1, 0, item.line - 1, 0)
           : undefined;
       if (!range) return;
-      const editor = await vscode.window.showTextDocument(vscode.Uri.file(ref.sqlFile), { selection: range, preview: true });
+      const editor = await vscode.window.showTextDocument(vscode.Uri.file(ref.sqlFile), { preview: true });
+      editor.selection = new vscode.Selection(range.end, range.start); // the cursor at the statement's start
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     },
     openFile: async () => {

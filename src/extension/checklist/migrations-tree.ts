@@ -67,7 +67,8 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
       item.description = `${p.migrations.length} migrations`;
       return item;
     }
-    const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+    const { title, when } = splitMigrationName(node.name);
+    const item = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.None);
     item.id = `migration:${node.dir}`;
     const findings = node.session.analysis?.result.findings.filter((f) => f.migration === node.name) ?? [];
     const errors = findings.filter((f) => f.severity === 'error').length;
@@ -78,7 +79,7 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
     const tooltip = [node.name];
     if (!node.sqlFile) {
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-      item.description = 'no migration.sql';
+      item.description = ['no migration.sql', when].filter(Boolean).join(' · ');
       tooltip.push('This folder has no migration.sql: prisma migrate deploy fails on it.');
     } else {
       item.iconPath = !node.session.analysis
@@ -90,7 +91,7 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
             : infos
               ? new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground'))
               : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-      item.description = progress ? `${progress.done}/${progress.total}` : undefined;
+      item.description = [progress ? `${progress.done}/${progress.total}` : '', when].filter(Boolean).join(' · ');
       tooltip.push(node.session.analysis ? `${errors} error(s), ${warnings} warning(s), ${infos} info` : 'Not analysed yet');
       tooltip.push(progress ? `Checklist: ${progress.done} of ${progress.total} items ticked` : 'No checklist file yet');
       if (node.session.branch?.changed.has(node.name)) tooltip.push(`Changed on this branch (since ${node.session.branch.label})`);
@@ -121,4 +122,13 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
     if (this.timer) clearTimeout(this.timer);
     this.changed.dispose();
   }
+}
+
+/**
+ * Prisma names folders `<YYYYMMDDHHMMSS>_<name>`: the tree shows the name, and the time in the
+ * description (the sidebar is narrow; the full folder name is in the tooltip).
+ */
+export function splitMigrationName(folder: string): { title: string; when: string } {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_(.+)$/.exec(folder);
+  return m ? { title: m[7], when: `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}` } : { title: folder, when: '' };
 }

@@ -114,7 +114,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
                 h(
                   'td',
                   null,
-                  h('span', { class: 'from' }, c.from ? c.from.onDelete : 'new key'),
+                  c.from ? h('span', { class: 'from' }, c.from.onDelete) : h('em', null, 'new key'),
                   ' → ',
                   h('strong', null, c.to ? c.to.onDelete : 'dropped'),
                   c.from && c.to && c.from.onUpdate !== c.to.onUpdate && h('div', { class: 'sub' }, `ON UPDATE ${c.from.onUpdate} → ${c.to.onUpdate}`),
