@@ -4,7 +4,7 @@
 // Screenshots and logs go to test-results/e2e/. The last line is "N passed, N failed".
 // Needs `bash scripts/e2e-setup.sh` once per machine. Options: --no-build, --grep <text>.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : null;
-const results = path.join(root, 'test-results', 'e2e');
+// PREFLIGHT_E2E_RESULTS: another folder, so that two runs on one machine do not clobber each other.
+const results = path.resolve(root, process.env.PREFLIGHT_E2E_RESULTS ?? path.join('test-results', 'e2e'));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SUITE_TIMEOUT_MS = 9 * 60_000;
 
@@ -37,7 +38,9 @@ if (!existsSync(CHROMIUM) || !findCodeServer()) {
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
 
-// 1. the .vsix, as users get it
+// 1. the .vsix, as users get it (`npm run package` writes preflight.vsix; --no-build reuses it)
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
+let vsix = path.join(root, 'preflight.vsix');
 if (!args.includes('--no-build')) {
   say('npm run package');
   const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -47,11 +50,15 @@ if (!args.includes('--no-build')) {
     finish(0, 1);
   }
 }
-const vsix = path.join(root, 'preflight.vsix');
-say(`packaged ${path.relative(root, vsix)} (${Math.round(statSync(vsix).size / 1024)} KB)`);
+if (!existsSync(vsix)) {
+  say(`${vsix} does not exist: run without --no-build`);
+  finish(0, 1);
+}
+copyFileSync(vsix, path.join(tmp, 'preflight.vsix')); // a later `npm run package` must not change it under us
+vsix = path.join(tmp, 'preflight.vsix');
+say(`packaged preflight.vsix (${Math.round(statSync(vsix).size / 1024)} KB)`);
 
 // 2. a copy of the example project, plus the migrations the suite adds
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'preflight-e2e-'));
 const workspace = path.join(tmp, 'shop');
 const example = path.join(root, 'examples', 'shop');
 if (!existsSync(path.join(example, 'prisma', 'migrations'))) {
@@ -90,6 +97,9 @@ try {
 }
 writeFileSync(path.join(results, 'cli-findings.json'), JSON.stringify(expected, null, 2));
 say(`CLI: ${expected.length} findings in ${new Set(expected.map((e) => e.path)).size} files`);
+
+const ruleIds = JSON.parse(spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'test', 'e2e', 'rule-ids.ts')], { cwd: root, encoding: 'utf8' }).stdout || '[]');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 // 4. code-server and the browser
 const settings = {
@@ -138,10 +148,11 @@ try {
     const assert = (ok, message) => {
       if (!ok) throw new Error(message);
     };
-    const screenshot = (label) => page.screenshot({ path: path.join(results, `${slug}-${label}.png`) });
+    const screenshotPath = (label) => path.join(results, `${slug}-${label}.png`);
+    const screenshot = (label) => page.screenshot({ path: screenshotPath(label) });
     const t0 = Date.now();
     try {
-      const note = await test.run({ page, browser, server, expected, assert, screenshot, workspace, branchWorkspace });
+      const note = await test.run({ page, browser, server, expected, assert, screenshot, screenshotPath, workspace, branchWorkspace, ruleIds, manifest, root });
       passed++;
       say(`✔ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? `\n      ${note}` : ''}`);
     } catch (e) {

@@ -14,9 +14,21 @@ export const SHOW_RULE_DOC_COMMAND = 'preflight.showRuleDocumentation';
 export class PreflightCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
 
-  constructor(private readonly analyzer: WorkspaceAnalyzer) {}
+  constructor(
+    private readonly analyzer: WorkspaceAnalyzer,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
-  async provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+  async provideCodeActions(doc: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    try {
+      return await this.actionsFor(doc, range, context);
+    } catch (e) {
+      this.log.error(`Quick fixes failed in ${doc.uri.fsPath}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return [];
+    }
+  }
+
+  private async actionsFor(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const ours = context.diagnostics.filter((d) => ruleOf(d) !== null);
     if (!ours.length || doc.uri.scheme !== 'file') return [];
     const file = doc.uri.fsPath;

@@ -47,20 +47,20 @@ export class Config {
   }
 
   get prismaVersion(): string | undefined {
-    const v = this.section.get<string | null>('prismaVersion', null);
+    const v = this.section.get<string | null>('prismaVersion', '');
     return typeof v === 'string' && VERSION.test(v.trim()) ? v.trim() : undefined;
   }
 
   get schema(): string | undefined {
-    return nonEmpty(this.section.get<string | null>('schema', null));
+    return nonEmpty(this.section.get<string | null>('schema', ''));
   }
 
   get migrations(): string | undefined {
-    return nonEmpty(this.section.get<string | null>('migrations', null));
+    return nonEmpty(this.section.get<string | null>('migrations', ''));
   }
 
   get baseRef(): string | undefined {
-    return nonEmpty(this.section.get<string | null>('baseRef', null));
+    return nonEmpty(this.section.get<string | null>('baseRef', ''));
   }
 
   /** Severity per rule id; invalid entries are left out (and reported by `problems`). */
@@ -74,7 +74,7 @@ export class Config {
   /** Plain-words problems with the settings, for the output channel. */
   get problems(): string[] {
     const out: string[] = [];
-    const v = this.section.get<string | null>('prismaVersion', null);
+    const v = this.section.get<string | null>('prismaVersion', '');
     if (typeof v === 'string' && v.trim() && !VERSION.test(v.trim())) out.push(`setting preflight.prismaVersion "${v}" is not a version such as "7.3.0"; ignored`);
     const raw = this.section.get<Record<string, unknown>>('rules', {}) ?? {};
     for (const [id, s] of Object.entries(raw)) {

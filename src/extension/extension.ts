@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
     diagnostics,
     status,
     vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log)),
-    vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer), PreflightCodeActions.metadata),
+    vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer, log), PreflightCodeActions.metadata),
     ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, showReview: checklist.showReview }),
     ...watchWorkspace(analyzer, diagnostics, status),
   );

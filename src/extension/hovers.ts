@@ -18,6 +18,15 @@ export class PreflightHoverProvider implements vscode.HoverProvider {
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    try {
+      return await this.hoverAt(doc, position);
+    } catch (e) {
+      this.log.error(`Hover failed in ${doc.uri.fsPath}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return undefined;
+    }
+  }
+
+  private async hoverAt(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (doc.uri.scheme !== 'file') return undefined;
     const session = this.analyzer.sessionOf(doc.uri.fsPath);
     if (!session?.analysis || !session.isCurrent(doc.uri.fsPath, doc.version)) {

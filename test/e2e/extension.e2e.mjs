@@ -1,9 +1,9 @@
 // The real-UI checks of the extension, run by scripts/e2e-run.mjs against code-server with the
 // packaged .vsix installed and a copy of examples/shop open. Each test states one behaviour a
 // user relies on; `ctx.expected` holds what the CLI reports for the same files.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyQuickFix, cursorLine, openWorkbench, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
+import { applyQuickFix, cursorLine, openWorkbench, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
 /** Migrations the suite adds to the copy of the example, as a developer would. */
 export const ADDED_MIGRATIONS = {
@@ -134,6 +134,7 @@ export const tests = [
       assert(directive && dash, `the directive is not a token of its own: ${tokens.map((t) => JSON.stringify(t.text)).join(' ')}`);
       assert(directive.color !== dash.color, `preflight-ignore has the comment's colour (${directive.color})`);
       await screenshot('directive');
+      await revertActiveFile(page); // leave the file as the CLI saw it, for the suites that follow
       return `directive colour ${directive.color}, comment colour ${dash.color}`;
     },
   },
@@ -153,6 +154,9 @@ export const tests = [
       }, { what: 'the new migration folder' });
       assert(/^CREATE INDEX CONCURRENTLY "Sale_created_at_idx" ON "Sale"\("created_at"\);/.test(created.sql), `unexpected SQL in ${created.name}: ${created.sql}`);
       await waitFor(async () => (await page.$$eval('.explorer-folders-view .monaco-list-row', (rows) => rows.map((r) => r.textContent))).some((t) => t.includes(created.name)), { what: `${created.name} in the Explorer` });
+      // Leave the project as the CLI saw it, for the suites that follow.
+      await revertActiveFile(page);
+      rmSync(join(workspace, 'prisma', 'migrations', created.name), { recursive: true, force: true });
       return `${created.name}: ${created.sql.trim()}`;
     },
   },
@@ -174,7 +178,7 @@ export const tests = [
   },
   {
     name: 'on a git branch the Problems panel covers the migrations the branch adds, plus any migration file that is open',
-    async run({ browser, server, branchWorkspace, assert }) {
+    async run({ browser, server, branchWorkspace, assert, screenshotPath }) {
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       try {
         await openWorkbench(page, server.url, branchWorkspace);
@@ -190,7 +194,7 @@ export const tests = [
         await waitFor(async () => (await readProblems(page)).some((p) => p.folder === old), { what: 'diagnostics of the opened old migration' });
         await runCommand(page, 'View: Close Editor');
         await waitFor(async () => !(await readProblems(page)).some((p) => p.folder === old), { what: 'the closed migration to leave the Problems panel' });
-        await page.screenshot({ path: 'test-results/e2e/branch-scope.png' });
+        await page.screenshot({ path: screenshotPath('branch-scope') });
         const counts = rows.reduce((m, p) => ((m[p.folder] = (m[p.folder] ?? 0) + 1), m), {});
         return Object.entries(counts).map(([f, n]) => `${f}: ${n}`).join(', ');
       } finally {
@@ -199,23 +203,41 @@ export const tests = [
     },
   },
   {
-    name: 'Preflight: Review Migration… opens a readable report of the chosen migration',
+    name: 'every rule has a severity setting, and the settings show in the Settings editor',
+    async run({ page, ruleIds, manifest, assert, screenshot }) {
+      const declared = manifest.contributes.configuration.properties['preflight.rules'].properties;
+      const missing = ruleIds.filter((id) => !declared[id]);
+      assert(ruleIds.length > 0 && missing.length === 0, `rules without a preflight.rules setting: ${missing.join(', ')}`);
+      await runCommand(page, 'Preferences: Open Settings (UI)');
+      await page.waitForSelector('.settings-editor', { timeout: 20_000 });
+      await page.keyboard.type('preflight', { delay: 20 });
+      const titles = await waitFor(async () => {
+        const t = await page.$$eval('.settings-editor .setting-item-title', (els) => els.map((e) => e.textContent));
+        return t.some((x) => /Problems.*Scope/i.test(x)) ? t : null;
+      }, { what: 'Preflight settings in the Settings editor' });
+      await screenshot('settings');
+      await runCommand(page, 'View: Close Editor');
+      return `${ruleIds.length} rules; settings shown: ${titles.join(', ')}`;
+    },
+  },
+  {
+    name: 'Preflight: Review Migration… picks a migration folder and opens its review',
     async run({ page, assert }) {
       await runCommand(page, 'Preflight: Review Migration…');
       await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
       await page.fill('.quick-input-widget input', '20250527160833');
       await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
+      // The review is a webview panel (or, without it, a Markdown preview): read whichever frame shows it.
       const frameText = await waitFor(async () => {
-        for (const f of page.frames()) {
+        for (const f of page.frames().filter((x) => x !== page.mainFrame())) {
           const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (t.includes('Pre-flight review: 20250527160833')) return t;
+          if (/tenant_indexes_and_cash_drawer_set_null/.test(t) && /non-concurrent-index|SHARE|ACCESS EXCLUSIVE/.test(t)) return t;
         }
         return null;
-      }, { timeout: 30_000, what: 'the review preview' });
-      assert(/How Prisma runs this file/.test(frameText), 'the review does not say how the file runs');
-      assert(/non-concurrent-index/.test(frameText), 'the review does not list the findings');
-      return frameText.split('\n').slice(0, 3).join(' / ');
+      }, { timeout: 30_000, what: 'the review of 20250527160833_tenant_indexes_and_cash_drawer_set_null' });
+      assert(/batch|on its own|one transaction/i.test(frameText), 'the review does not say how Prisma runs the file');
+      return frameText.split('\n').filter(Boolean).slice(0, 3).join(' / ');
     },
   },
   {

@@ -36,16 +36,21 @@ export async function runCommand(page, title) {
 }
 
 async function openQuickInput(page, value) {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await page.keyboard.press('F1');
-    try {
-      await page.waitForSelector(`${QUICK_INPUT}:not([style*="display: none"]) input`, { timeout: 5000, state: 'visible' });
-      break;
-    } catch {
-      await page.mouse.click(800, 300);
-    }
+  const visible = () => page.waitForSelector(`${QUICK_INPUT} input`, { timeout: 4000, state: 'visible' }).then(() => true, () => false);
+  await page.keyboard.press('F1');
+  if (!(await visible())) {
+    // A webview or another widget kept F1 to itself: open the palette from the title bar's search box.
+    await page.keyboard.press('Escape').catch(() => {});
+    await page.locator('.command-center-center, .command-center .search-box').first().click();
+    await visible();
   }
   await page.fill(`${QUICK_INPUT} input`, value);
+}
+
+/** Discards the unsaved changes of the active editor. */
+export async function revertActiveFile(page) {
+  await runCommand(page, 'File: Revert File');
+  await page.waitForTimeout(300);
 }
 
 /** Opens a workspace file by its relative path through Quick Open. */
@@ -137,6 +142,7 @@ export async function readProblems(page) {
     await page.waitForTimeout(120);
     idle = (await collect()) ? 0 : idle + 1;
   }
+  if (box) await page.mouse.move(5, 5); // no hover left over the panel
   const out = [];
   let folder = '';
   let file = '';
