@@ -212,7 +212,9 @@ function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expand
     if (withClause?.ctes) {
       scope = new Set([...ctes, ...withClause.ctes.map((c: PgNode) => c.CommonTableExpr?.ctename).filter(Boolean)]);
     }
-    for (const [k, val] of Object.entries(o)) {
+    for (const k in o) {
+      const val = o[k];
+      if (val === null || typeof val !== 'object') continue;
       if (k === 'InsertStmt' || k === 'UpdateStmt' || k === 'DeleteStmt' || k === 'MergeStmt') {
         const body = val as PgNode;
         const target = keyOf(rangeVarName(body.relation));

@@ -601,7 +601,10 @@ function relationsRead(query: unknown): string[] {
     const withClause = o.withClause?.WithClause ?? o.withClause;
     const scope = withClause?.ctes ? new Set([...ctes, ...withClause.ctes.map((c: PgNode) => c.CommonTableExpr?.ctename).filter(Boolean)]) : ctes;
     if (typeof o.relname === 'string' && o.inh !== undefined && !(o.schemaname === undefined && scope.has(o.relname))) out.add(keyOf(rangeVarName(o)));
-    for (const val of Object.values(o)) visit(val, scope);
+    for (const k in o) {
+      const val = o[k];
+      if (val !== null && typeof val === 'object') visit(val, scope);
+    }
   };
   visit(query, new Set());
   return [...out];
@@ -618,7 +621,10 @@ export function tablesMentioned(catalog: Catalog, node: unknown): string[] {
         const key = keyOf(rangeVarName(o));
         if (catalog.table(key)) out.add(key);
       }
-      Object.values(o).forEach(visit);
+      for (const k in o) {
+        const val = o[k];
+        if (val !== null && typeof val === 'object') visit(val);
+      }
     }
   };
   visit(node);
@@ -628,8 +634,13 @@ export function tablesMentioned(catalog: Catalog, node: unknown): string[] {
 function tablesNamedInText(catalog: Catalog, text: string): string[] {
   const out: string[] = [];
   const lower = text.toLowerCase();
+  // `\bname\b` for a name of word characters only is one of the text's maximal words: look those
+  // up in a set instead of compiling a regex per table.
+  const words = new Set(lower.match(/[a-z0-9_]+/g));
   for (const [key, t] of catalog.tables) {
-    if (text.includes(`"${t.name}"`) || new RegExp(`\\b${t.name.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(lower)) out.push(key);
+    const name = t.name.toLowerCase();
+    const named = /^[a-z0-9_]+$/.test(name) ? words.has(name) : new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(lower);
+    if (named || text.includes(`"${t.name}"`)) out.push(key);
   }
   return out;
 }

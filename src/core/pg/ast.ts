@@ -12,13 +12,15 @@ export function strings(list: unknown): string[] {
   return list.map((item) => (item as PgNode)?.String?.sval ?? '').filter((s) => s !== '');
 }
 
-/** The only key of a node: `{ IndexStmt: {...} }` → `IndexStmt`. */
+/** The only key of a node: `{ IndexStmt: {...} }` → `IndexStmt`. (Loops, not Object.keys: called per statement by every rule.) */
 export function nodeType(node: PgNode | null | undefined): string {
-  return node ? (Object.keys(node)[0] ?? '') : '';
+  if (node) for (const k in node) return k;
+  return '';
 }
 
 export function nodeBody(node: PgNode | null | undefined): PgNode {
-  return node ? ((Object.values(node)[0] as PgNode) ?? {}) : {};
+  if (node) for (const k in node) return (node[k] as PgNode) ?? {};
+  return {};
 }
 
 /** An integer constant (`A_Const.ival`), 0 when omitted. */
@@ -46,7 +48,8 @@ export function walk(node: unknown, visit: (key: string, value: PgNode) => void)
     return;
   }
   if (node && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
+    for (const k in node as PgNode) {
+      const v = (node as PgNode)[k];
       if (v && typeof v === 'object') {
         if (!Array.isArray(v)) visit(k, v as PgNode);
         walk(v, visit);
