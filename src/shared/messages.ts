@@ -151,6 +151,8 @@ export interface ReviewViewModel {
   checklist: ChecklistStatusView | null;
   notices: string[];
   actions: { dryRun: boolean };
+  /** Grows with every model the extension builds: a reloaded page shows the newest one it has. */
+  revision: number;
 }
 
 /** Extension → review panel. */

@@ -239,7 +239,11 @@ export const tests = [
       await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
       const panel = await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
-      const text = await panel.evaluate(() => document.body.innerText);
+      // A panel opened earlier comes back with what it last showed, then the extension's latest.
+      const text = await waitFor(async () => {
+        const t = await panel.evaluate(() => document.body.innerText);
+        return /\d+\/\d+ ticked/.test(t) ? t : null;
+      }, { what: 'the review with the checklist progress', timeout: 15_000 }).catch(() => panel.evaluate(() => document.body.innerText));
       // innerText is what the user reads: headings come out in the capitals CSS gives them.
       assert(/summary by category/i.test(text) && /Locks and rewrites \(\d+\)/.test(text), `no summary by category:\n${text.slice(0, 1500)}`);
       assert(/ACCESS EXCLUSIVE on\s+"CashDrawer": blocks all reads and writes/.test(text), `no lock in plain words:\n${text.slice(0, 2000)}`);

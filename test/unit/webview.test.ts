@@ -244,6 +244,7 @@ async function hostileFixture(): Promise<Fixture> {
     file: 'prisma/migrations/20250201000000_hostile/migration.sql',
     checklist: checklistStatus(mc.checklist, null),
     dryRun: true,
+    revision: 1,
   });
   return { dir, mc, review };
 }

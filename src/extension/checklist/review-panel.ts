@@ -80,6 +80,8 @@ export class ReviewPanels implements vscode.Disposable {
 
 class ReviewPanel {
   readonly panel: vscode.WebviewPanel;
+  /** A message was not delivered while the panel was hidden. */
+  private missed = false;
 
   constructor(
     private readonly host: ReviewPanelHost,
@@ -94,16 +96,11 @@ class ReviewPanel {
       localResourceRoots: [media],
     });
     this.panel.iconPath = vscode.Uri.joinPath(media, 'preflight.svg');
-    const webview = this.panel.webview;
-    webview.html = webviewHtml({
-      cspSource: webview.cspSource,
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'dist', 'review.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css')).toString(),
-      nonce: newNonce(),
-      title: `Review: ${model.migration}`,
-      initialModel: model,
+    this.load(model);
+    this.panel.onDidChangeViewState(() => {
+      if (this.panel.visible && this.missed) void this.update();
     });
-    webview.onDidReceiveMessage(async (raw) => {
+    this.panel.webview.onDidReceiveMessage(async (raw) => {
       try {
         if (!(await dispatchReviewMessage(raw, this.actions))) host.log.warn(`Review panel sent a message Preflight does not understand: ${JSON.stringify(raw)?.slice(0, 200)}`);
       } catch (e) {
@@ -113,6 +110,21 @@ class ReviewPanel {
     });
   }
 
+  /** (Re)loads the page with `model` in it: the first time, and for a hidden panel (it cannot take messages). */
+  private load(model: ReviewViewModel): void {
+    const media = vscode.Uri.joinPath(this.host.extensionUri, 'media');
+    const webview = this.panel.webview;
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'dist', 'review.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'webview.css')).toString(),
+      nonce: newNonce(),
+      title: `Review: ${model.migration}`,
+      initialModel: model,
+    });
+    this.missed = false;
+  }
+
   private get ref(): MigrationRef | undefined {
     return this.host.checklists.ref(this.dir);
   }
@@ -120,7 +132,9 @@ class ReviewPanel {
   async update(): Promise<void> {
     const ref = this.ref;
     const model = ref && (await buildReviewModel(this.host, ref));
-    if (model) this.post({ type: 'show', model });
+    if (!model) return;
+    if (this.panel.visible) this.post({ type: 'show', model });
+    else this.load(model);
   }
 
   async updateChecklistStatus(): Promise<void> {
@@ -129,6 +143,10 @@ class ReviewPanel {
   }
 
   private post(message: HostToReviewMessage): void {
+    if (!this.panel.visible) {
+      this.missed = true;
+      return;
+    }
     void this.panel.webview.postMessage(message);
   }
 
@@ -205,5 +223,8 @@ async function buildReviewModel(host: ReviewPanelHost, ref: MigrationRef): Promi
     file: path.relative(root, ref.sqlFile).split(path.sep).join('/'),
     checklist: await statusOf(host, ref),
     dryRun: (await dryRunCommand()) !== undefined,
+    revision: ++revisions,
   });
 }
+
+let revisions = 0;

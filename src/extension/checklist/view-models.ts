@@ -90,6 +90,7 @@ export interface ReviewInput {
   file: string;
   checklist: ChecklistStatusView | null;
   dryRun: boolean;
+  revision: number;
 }
 
 export function reviewViewModel(input: ReviewInput): ReviewViewModel {
@@ -143,6 +144,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     checklist: input.checklist,
     notices: analysis.result.notices,
     actions: { dryRun: input.dryRun },
+    revision: input.revision,
   };
 }
 

@@ -16,7 +16,12 @@ interface Persisted {
 const channel = connect<Persisted, ReviewToHostMessage>();
 const root = document.getElementById('root') as HTMLElement;
 const saved = channel.getState();
-let model: ReviewViewModel | null = saved?.model ?? readEmbeddedModel();
+/** The page holds the model it was loaded with; the saved state may hold a newer one (or an older one). */
+let model: ReviewViewModel | null = newest(saved?.model ?? null, readEmbeddedModel());
+
+function newest(a: ReviewViewModel | null, b: ReviewViewModel | null): ReviewViewModel | null {
+  return !a ? b : !b ? a : b.revision >= a.revision ? b : a;
+}
 const ui: ReviewUiState = saved?.ui ?? { notice: null };
 
 function readEmbeddedModel(): ReviewViewModel | null {
@@ -37,7 +42,7 @@ window.addEventListener('message', (event: MessageEvent<HostToReviewMessage>) =>
   const message = event.data;
   switch (message.type) {
     case 'show':
-      model = message.model;
+      model = message.model; // the extension's latest, whatever the page started from
       break;
     case 'checklistStatus':
       if (model) model = { ...model, checklist: message.status };
