@@ -3,6 +3,7 @@
  * the checklist generated from the migration with the ticks, notes and record of its file, and
  * turns every change made in it into an `updateChecklistFile` write.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChecklistEdit } from '../../core/checklist/file';
@@ -68,7 +69,12 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
     if (!view) return;
     const generation = ++this.generation;
     if (!this.selection.current) this.selection.followActiveEditor();
-    const dir = this.selection.current ?? this.selection.fallback();
+    if (!this.selection.current || !existsSync(this.selection.current)) {
+      // Nothing picked and no migration open, or the folder is gone: bind the newest migration (selecting refreshes again).
+      const newest = this.selection.fallback();
+      if (newest && newest !== this.selection.current) return this.selection.select(newest);
+    }
+    const dir = this.selection.current;
     const ref = dir ? this.checklists.ref(dir) : undefined;
     view.description = ref?.name ?? (dir ? path.basename(dir) : undefined);
     if (!ref) {
