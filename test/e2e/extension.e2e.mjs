@@ -221,6 +221,23 @@ export const tests = [
     },
   },
   {
+    name: 'Preflight: Re-analyse Workspace runs again and Preflight: Show Output shows its log',
+    async run({ page, expected, assert }) {
+      await runCommand(page, 'Preflight: Re-analyse Workspace');
+      await runCommand(page, 'Preflight: Show Output');
+      const log = await waitFor(async () => {
+        const t = await page.$eval('.output-view .view-lines', (e) => e.innerText.replace(/\u00a0/g, ' ')).catch(() => '');
+        return /Re-analysing the workspace/.test(t) && /Found 1 Prisma project/.test(t) ? t : null;
+      }, { what: 'the Preflight log in the Output panel' });
+      const problems = await waitFor(async () => {
+        const rows = await readProblems(page);
+        return rows.length === expected.length ? rows : null;
+      }, { what: `${expected.length} problems after re-analysing` });
+      assert(problems.length === expected.length, 'problem count changed');
+      return log.split('\n').filter((l) => /Prisma 7|Found|Re-analysing/.test(l)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' / ');
+    },
+  },
+  {
     name: 'Preflight: Review Migration… picks a migration folder and opens its review',
     async run({ page, assert }) {
       await runCommand(page, 'Preflight: Review Migration…');
