@@ -27,7 +27,7 @@ function finish(passed, failed) {
 }
 
 const { findCodeServer, startCodeServer, toolsDir } = await import('../test/e2e/code-server.mjs');
-const { tests, ADDED_MIGRATIONS, BRANCH_MIGRATIONS } = await import('../test/e2e/extension.e2e.mjs');
+const { tests, ADDED_MIGRATIONS, BRANCH_MIGRATIONS, E2E_CONFIG } = await import('../test/e2e/extension.e2e.mjs');
 tests.push(...(await import('../test/e2e/checklist.e2e.mjs')).tests); // the checklist sidebar and review panel
 
 if (!existsSync(CHROMIUM) || !findCodeServer()) {
@@ -66,6 +66,8 @@ if (!existsSync(path.join(example, 'prisma', 'migrations'))) {
   finish(0, 1);
 }
 cpSync(example, workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
+// A config file both the CLI and the extension must honour (a rule off, a severity changed).
+writeFileSync(path.join(workspace, 'preflight.config.json'), `${JSON.stringify(E2E_CONFIG, null, 2)}\n`);
 for (const [name, sql] of Object.entries(ADDED_MIGRATIONS)) {
   mkdirSync(path.join(workspace, 'prisma', 'migrations', name), { recursive: true });
   writeFileSync(path.join(workspace, 'prisma', 'migrations', name, 'migration.sql'), sql);

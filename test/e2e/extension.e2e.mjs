@@ -1,7 +1,7 @@
 // The real-UI checks of the extension, run by scripts/e2e-run.mjs against code-server with the
 // packaged .vsix installed and a copy of examples/shop open. Each test states one behaviour a
 // user relies on; `ctx.expected` holds what the CLI reports for the same files.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyQuickFix, cursorLine, openWorkbench, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
@@ -13,29 +13,37 @@ export const ADDED_MIGRATIONS = {
   '20990101000100_broken_syntax': 'CREATE INDEX "Sale_created_at_idx" ON "Sale"("created_at");\nALTER TABLEE "Sale" ADD COLUMN "note" TEXT;\nDROP TABLE "Category";\n',
 };
 
+/** preflight.config.json of the copy: the CLI and the extension must both apply it. */
+export const E2E_CONFIG = { rules: { 'lock-timeout-missing': 'off', 'drop-table': 'warning' } };
+
 /** What a feature branch adds on top of the example's history (committed on branch `feature`). */
 export const BRANCH_MIGRATIONS = {
   '20990101000200_index_sale_status': 'CREATE INDEX "Sale_status_idx" ON "Sale"("status");\n',
 };
 
-const key = (p) => `${p.path}:${p.line}:${p.rule}`;
+const key = (p) => `${p.path}:${p.line}:${p.rule}:${p.severity.toLowerCase()}`;
 const shown = (p) => `${p.folder}/${p.file}`;
+
+/** Problems-panel rows against the CLI's findings: what one has and the other lacks. */
+function differences(problems, expected) {
+  const wanted = new Set(expected.map(key));
+  const got = new Set(problems.map((p) => key({ ...p, path: shown(p) })));
+  return { missing: [...wanted].filter((k) => !got.has(k)), extra: [...got].filter((k) => !wanted.has(k)) };
+}
 
 export const tests = [
   {
     name: 'Problems panel lists what the CLI reports, rule by rule and line by line, for every migration and schema.prisma',
     async run({ page, expected, assert }) {
-      const wanted = new Set(expected.map(key));
       const problems = await waitFor(async () => {
         const rows = await readProblems(page);
         return rows.length >= expected.length ? rows : null;
       }, { timeout: 90_000, interval: 1500, what: `${expected.length} Preflight problems` }).catch(async () => readProblems(page));
-      const got = new Set(problems.map((p) => key({ ...p, path: shown(p) })));
-      const missing = [...wanted].filter((k) => !got.has(k));
-      const extra = [...got].filter((k) => !wanted.has(k));
+      const { missing, extra } = differences(problems, expected);
       assert(missing.length === 0 && extra.length === 0, `Problems panel and CLI differ.\nmissing: ${missing.join(', ') || 'none'}\nextra: ${extra.join(', ') || 'none'}`);
       assert(problems.some((p) => p.file === 'schema.prisma'), 'no schema.prisma finding in the Problems panel');
-      return `${problems.length} problems, all matching the CLI (${new Set(problems.map(shown)).size} files)`;
+      assert(problems.some((p) => p.rule === 'drop-table' && p.severity === 'Warning'), 'preflight.config.json sets drop-table to warning');
+      return `${problems.length} problems, all matching the CLI in rule, line and severity (${new Set(problems.map(shown)).size} files; preflight.config.json: ${JSON.stringify(E2E_CONFIG.rules)})`;
     },
   },
   {
@@ -154,9 +162,13 @@ export const tests = [
       }, { what: 'the new migration folder' });
       assert(/^CREATE INDEX CONCURRENTLY "Sale_created_at_idx" ON "Sale"\("created_at"\);/.test(created.sql), `unexpected SQL in ${created.name}: ${created.sql}`);
       await waitFor(async () => (await page.$$eval('.explorer-folders-view .monaco-list-row', (rows) => rows.map((r) => r.textContent))).some((t) => t.includes(created.name)), { what: `${created.name} in the Explorer` });
-      // Leave the project as the CLI saw it, for the suites that follow.
+      // Leave the project as the CLI saw it, for the suites that follow. VS Code saves the files
+      // of an edit that also creates files (files.refactoring.autoSave), so restore the disk too.
+      await openFile(page, `${folder}/migration.sql`);
       await revertActiveFile(page);
+      writeFileSync(join(workspace, folder, 'migration.sql'), ADDED_MIGRATIONS['20990101000100_broken_syntax']);
       rmSync(join(workspace, 'prisma', 'migrations', created.name), { recursive: true, force: true });
+      await waitFor(async () => (await editorText(page)).includes('Sale_created_at_idx'), { what: 'the file to be restored' });
       return `${created.name}: ${created.sql.trim()}`;
     },
   },
@@ -229,11 +241,13 @@ export const tests = [
         const t = await page.$eval('.output-view .view-lines', (e) => e.innerText.replace(/\u00a0/g, ' ')).catch(() => '');
         return /Re-analysing the workspace/.test(t) && /Found 1 Prisma project/.test(t) ? t : null;
       }, { what: 'the Preflight log in the Output panel' });
-      const problems = await waitFor(async () => {
-        const rows = await readProblems(page);
-        return rows.length === expected.length ? rows : null;
-      }, { what: `${expected.length} problems after re-analysing` });
-      assert(problems.length === expected.length, 'problem count changed');
+      let diff = null;
+      await waitFor(async () => {
+        diff = differences(await readProblems(page), expected);
+        return diff.missing.length === 0 && diff.extra.length === 0;
+      }, { what: 'the Problems panel to match the CLI again after re-analysing' }).catch(() => {
+        assert(false, `after re-analysing, Problems panel and CLI differ.\nmissing: ${diff.missing.join(', ') || 'none'}\nextra: ${diff.extra.join(', ') || 'none'}`);
+      });
       return log.split('\n').filter((l) => /Prisma 7|Found|Re-analysing/.test(l)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' / ');
     },
   },
