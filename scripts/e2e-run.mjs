@@ -154,7 +154,12 @@ try {
     const screenshot = (label) => page.screenshot({ path: screenshotPath(label) });
     const t0 = Date.now();
     try {
-      const note = await test.run({ page, browser, server, expected, assert, screenshot, screenshotPath, workspace, branchWorkspace, ruleIds, manifest, root });
+      /** A second code-server that asks whether to trust the folder (for restricted-mode tests). */
+      const startRestrictedServer = async () => {
+        const dir = mkdtempSync(path.join(tmp, 'restricted-'));
+        return startCodeServer({ root: dir, vsix, settings: { ...settings, 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'always' }, logFile: path.join(results, 'code-server-restricted.log'), workspaceTrust: true });
+      };
+      const note = await test.run({ page, browser, server, expected, assert, screenshot, screenshotPath, workspace, branchWorkspace, ruleIds, manifest, root, startRestrictedServer });
       passed++;
       say(`✔ ${test.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${note ? `\n      ${note}` : ''}`);
     } catch (e) {

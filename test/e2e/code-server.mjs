@@ -30,10 +30,11 @@ async function freePort() {
 }
 
 /**
- * @param {{ root: string, vsix: string, settings: object, logFile: string }} options
- * root: a temp folder for user data, extensions and config.
+ * @param {{ root: string, vsix: string, settings: object, logFile: string, workspaceTrust?: boolean }} options
+ * root: a temp folder for user data, extensions and config; workspaceTrust: ask whether to trust
+ * the folder (restricted mode), instead of trusting everything.
  */
-export async function startCodeServer({ root, vsix, settings, logFile }) {
+export async function startCodeServer({ root, vsix, settings, logFile, workspaceTrust = false }) {
   const cs = findCodeServer();
   if (!cs) throw new Error(`code-server not found in ${toolsDir()}: run scripts/e2e-setup.sh first`);
   const userData = path.join(root, 'user-data');
@@ -48,7 +49,8 @@ export async function startCodeServer({ root, vsix, settings, logFile }) {
   execFileSync(cs.node, [cs.entry, ...common, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   const port = await freePort();
   const log = createWriteStream(logFile);
-  const child = spawn(cs.node, [cs.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-workspace-trust', '--disable-getting-started-override'], {
+  const trust = workspaceTrust ? [] : ['--disable-workspace-trust'];
+  const child = spawn(cs.node, [cs.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...trust, '--disable-getting-started-override'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -215,6 +215,37 @@ export const tests = [
     },
   },
   {
+    name: 'in Restricted Mode the extension still reviews the migrations, without git (the Problems panel covers every migration)',
+    async run({ browser, startRestrictedServer, branchWorkspace, assert, screenshotPath }) {
+      const restricted = await startRestrictedServer();
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      try {
+        await page.goto(`${restricted.url}/?folder=${encodeURIComponent(branchWorkspace)}`);
+        await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+        const dontTrust = page.getByRole('button', { name: /No, I don.t trust the authors/ });
+        await dontTrust.waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: screenshotPath('trust-prompt') });
+        await dontTrust.click();
+        await waitFor(async () => (await page.$$eval('.statusbar-item, .banner', (els) => els.map((e) => e.textContent).join(' '))).includes('Restricted Mode'), { what: 'Restricted Mode' });
+        const rows = await waitFor(async () => {
+          const r = await readProblems(page);
+          return new Set(r.map((p) => p.folder).filter((f) => f.startsWith('prisma/migrations/'))).size > 1 ? r : null;
+        }, { timeout: 60_000, interval: 1000, what: 'problems of the migrations the branch did not touch (no git in Restricted Mode)' });
+        await runCommand(page, 'Preflight: Show Output');
+        const log = await waitFor(async () => {
+          const t = await page.$eval('.output-view .view-lines', (e) => e.innerText.replace(/\u00a0/g, ' ')).catch(() => '');
+          return /restricted mode/i.test(t) ? t : null;
+        }, { what: 'the restricted-mode note in the Preflight log' });
+        await page.screenshot({ path: screenshotPath('restricted') });
+        assert(rows.length > 0, 'no problems in Restricted Mode');
+        return `${rows.length} problems in ${new Set(rows.map((p) => p.folder)).size} folders; log: ${log.split('\n').find((l) => /restricted mode/i.test(l))?.replace(/^\S+ \S+ /, '')}`;
+      } finally {
+        await page.close();
+        restricted.stop();
+      }
+    },
+  },
+  {
     name: 'every rule has a severity setting, and the settings show in the Settings editor',
     async run({ page, ruleIds, manifest, assert, screenshot }) {
       const declared = manifest.contributes.configuration.properties['preflight.rules'].properties;
