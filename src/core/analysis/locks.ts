@@ -5,7 +5,7 @@
  * the dry run (src/core/trace) checks these claims against what PostgreSQL actually takes.
  */
 import type { Catalog } from '../catalog/model';
-import { calledFunctions, nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
+import { calledFunctions, nodeBody, nodeType, SCALAR_NODES, strings, type PgNode } from '../pg/ast';
 import { keyOf, listName, rangeVarName } from '../pg/names';
 import { columnTypeOf, typeChangeKind } from '../pg/types';
 import { parseRaw } from '../sql/parser';
@@ -214,7 +214,7 @@ function queryLocks(root: unknown, catalog: Catalog, f: Facts, options: { expand
     }
     for (const k in o) {
       const val = o[k];
-      if (val === null || typeof val !== 'object') continue;
+      if (val === null || typeof val !== 'object' || SCALAR_NODES.has(k)) continue;
       if (k === 'InsertStmt' || k === 'UpdateStmt' || k === 'DeleteStmt' || k === 'MergeStmt') {
         const body = val as PgNode;
         const target = keyOf(rangeVarName(body.relation));

@@ -3,7 +3,7 @@
  * common hand-written DDL. A statement the catalog cannot model marks what it touches as
  * uncertain, and rules stay quiet about uncertain objects rather than guess. Never throws.
  */
-import { nodeBody, nodeType, strings, walk, type PgNode } from '../pg/ast';
+import { nodeBody, nodeType, SCALAR_NODES, strings, walk, type PgNode } from '../pg/ast';
 import { DEFAULT_SCHEMA, keyOf, listName, quoteAlways, quoteIdent, rangeVarName, splitKey } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import type { Catalog, Column, Constraint, Index, Origin, Table } from './model';
@@ -378,7 +378,7 @@ function dropColumn(catalog: Catalog, tableKey: string, column: string): void {
   if (!table) return;
   table.columns.delete(column);
   for (const [name, con] of table.constraints) if (con.columns.includes(column)) table.constraints.delete(name);
-  for (const [ixKey, ix] of catalog.indexes) if (ix.table === tableKey && ix.columns.includes(column)) catalog.deleteIndex(ixKey);
+  for (const [ixKey, ix] of catalog.indexEntriesOf(tableKey)) if (ix.columns.includes(column)) catalog.deleteIndex(ixKey);
 }
 
 function rename(catalog: Catalog, s: PgNode): void {
@@ -399,7 +399,7 @@ function rename(catalog: Catalog, s: PgNode): void {
       catalog.deleteTable(oldKey);
       table.name = newname;
       catalog.addTable(newKey, table);
-      for (const [k, ix] of catalog.indexes) if (ix.table === oldKey) catalog.setIndex(k, { ...ix, table: newKey });
+      for (const [k, ix] of catalog.indexEntriesOf(oldKey)) catalog.setIndex(k, { ...ix, table: newKey });
       for (const ref of catalog.referencingForeignKeys(oldKey)) {
         const t = catalog.writableTable(ref.table)!;
         const con = t.constraints.get(ref.constraint.name)!;
@@ -425,7 +425,7 @@ function rename(catalog: Catalog, s: PgNode): void {
         if (con.expression === notNullCheckText(old)) con.expression = notNullCheckText(newname);
         if (con.foreignKey) con.foreignKey = { ...con.foreignKey, columns: con.columns };
       }
-      for (const [k, ix] of catalog.indexes) if (ix.table === key && ix.columns.includes(old)) catalog.setIndex(k, { ...ix, columns: swap(ix.columns) });
+      for (const [k, ix] of catalog.indexEntriesOf(key)) if (ix.columns.includes(old)) catalog.setIndex(k, { ...ix, columns: swap(ix.columns) });
       for (const ref of catalog.referencingForeignKeys(key)) {
         const t = catalog.writableTable(ref.table)!;
         const con = t.constraints.get(ref.constraint.name)!;
@@ -534,7 +534,7 @@ function drop(catalog: Catalog, s: PgNode): void {
         const key = keyOf(listName(obj.List?.items));
         if (!catalog.table(key)) continue;
         catalog.deleteTable(key);
-        for (const [k, ix] of catalog.indexes) if (ix.table === key) catalog.deleteIndex(k);
+        for (const [k] of catalog.indexEntriesOf(key)) catalog.deleteIndex(k);
         for (const ref of catalog.referencingForeignKeys(key)) catalog.writableTable(ref.table)?.constraints.delete(ref.constraint.name);
         break;
       }
@@ -603,7 +603,7 @@ function relationsRead(query: unknown): string[] {
     if (typeof o.relname === 'string' && o.inh !== undefined && !(o.schemaname === undefined && scope.has(o.relname))) out.add(keyOf(rangeVarName(o)));
     for (const k in o) {
       const val = o[k];
-      if (val !== null && typeof val === 'object') visit(val, scope);
+      if (val !== null && typeof val === 'object' && !SCALAR_NODES.has(k)) visit(val, scope);
     }
   };
   visit(query, new Set());

@@ -239,7 +239,18 @@ export class Catalog {
   /** Indexes of a table. */
   indexesOf(tableKey: string): Index[] {
     const out: Index[] = [];
-    for (const ix of this._indexes.values()) if (ix.table === tableKey) out.push(ix);
+    this._indexes.forEach((ix) => {
+      if (ix.table === tableKey) out.push(ix);
+    });
+    return out;
+  }
+
+  /** Indexes of a table with their keys in `indexes`, for changing them. */
+  indexEntriesOf(tableKey: string): [string, Index][] {
+    const out: [string, Index][] = [];
+    this._indexes.forEach((ix, key) => {
+      if (ix.table === tableKey) out.push([key, ix]);
+    });
     return out;
   }
 
@@ -251,9 +262,9 @@ export class Catalog {
   /** Foreign keys of other tables that reference this one. */
   referencingForeignKeys(tableKey: string): { table: string; constraint: Constraint }[] {
     const out: { table: string; constraint: Constraint }[] = [];
-    for (const [key, t] of this._tables) {
+    this._tables.forEach((t, key) => {
       for (const c of t.constraints.values()) if (c.foreignKey?.refTable === tableKey) out.push({ table: key, constraint: c });
-    }
+    });
     return out;
   }
 

@@ -41,6 +41,12 @@ export function stringConst(node: PgNode | undefined): string | null {
   return null;
 }
 
+/**
+ * Keys of nodes that never hold a relation name or a query (constants, column references, type
+ * names): walks looking for tables skip them; an INSERT ... VALUES carries thousands of them.
+ */
+export const SCALAR_NODES: ReadonlySet<string> = new Set(['A_Const', 'ColumnRef', 'ParamRef', 'TypeName', 'typeName', 'String', 'Integer', 'Float', 'Boolean', 'A_Star']);
+
 /** Visits every object in a node tree (depth first). */
 export function walk(node: unknown, visit: (key: string, value: PgNode) => void): void {
   if (Array.isArray(node)) {
