@@ -1,43 +1,57 @@
 /**
  * Replays a migration history in Prisma's order and analyses each migration against the
- * database the earlier ones leave. Results are cached by content: after an edit to the newest
- * migration, only that migration is analysed again.
+ * database the earlier ones leave. Results are reused while nothing before them changed: after an
+ * edit to the newest migration, only that migration is analysed again.
  */
-import { createHash } from 'node:crypto';
 import { Catalog } from '../catalog/model';
 import { analyzeMigration, type MigrationAnalysis, type MigrationInput, type MigrationOptions } from './analyze-migration';
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+interface CachedMigration {
+  name: string;
+  file: string;
+  text: string;
+  analysis: MigrationAnalysis;
 }
 
 export class HistoryAnalyzer {
-  private cache = new Map<string, MigrationAnalysis>();
+  private optionsKey: string | null = null;
+  private cache: CachedMigration[] = [];
 
   /**
    * @param optionsKey everything besides the files that changes the results (Prisma version,
    *   severities); a different key starts from scratch.
    */
   analyze(migrations: readonly MigrationInput[], options: MigrationOptions, optionsKey: string): { analyses: MigrationAnalysis[]; catalog: Catalog; reused: number } {
-    const next = new Map<string, MigrationAnalysis>();
-    let chain = sha256(optionsKey);
+    // A migration's analysis depends on its own text and on every migration before it, so the
+    // cache holds for the longest unchanged prefix. Comparing the texts themselves costs less than
+    // hashing them (a string comparison stops at the first difference and needs no digest).
+    const previous = optionsKey === this.optionsKey ? this.cache : [];
+    const next: CachedMigration[] = [];
     let catalog = new Catalog();
     let reused = 0;
+    let unchanged = true;
     const analyses: MigrationAnalysis[] = [];
-    for (const m of migrations) {
-      chain = sha256(`${chain}\0${m.name}\0${m.file}\0${sha256(m.text)}`);
-      let analysis = this.cache.get(chain);
-      if (analysis) reused++;
-      else analysis = analyzeMigration(m, catalog, options);
-      next.set(chain, analysis);
+    for (const [i, m] of migrations.entries()) {
+      const cached = unchanged ? previous[i] : undefined;
+      let analysis: MigrationAnalysis;
+      if (cached && cached.name === m.name && cached.file === m.file && cached.text === m.text) {
+        analysis = cached.analysis;
+        reused++;
+      } else {
+        unchanged = false;
+        analysis = analyzeMigration(m, catalog, options);
+      }
+      next.push({ name: m.name, file: m.file, text: m.text, analysis });
       analyses.push(analysis);
       catalog = analysis.after;
     }
+    this.optionsKey = optionsKey;
     this.cache = next;
     return { analyses, catalog, reused };
   }
 
   clear(): void {
-    this.cache.clear();
+    this.cache = [];
+    this.optionsKey = null;
   }
 }
