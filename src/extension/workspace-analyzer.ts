@@ -16,8 +16,18 @@ const PROJECT_MARKERS = '**/{migration_lock.toml,schema.prisma,preflight.config.
 const EXCLUDE = '**/{node_modules,.git}/**';
 
 export interface AnalyseRequest {
-  /** Re-read the branch's changes from git (files saved, created or deleted; explicit refresh). */
-  git?: boolean;
+  /**
+   * Re-read the branch's changes from git: `true` for every migration (activation, folders
+   * created or deleted, Re-analyse), or only for these files (saved, changed on disk), which
+   * costs one `git show` each instead of one per migration of the history.
+   */
+  git?: boolean | string[];
+}
+
+function mergeRequests(a: AnalyseRequest | undefined, b: AnalyseRequest): AnalyseRequest {
+  if (a?.git === true || b.git === true) return { git: true };
+  const files = [...(Array.isArray(a?.git) ? a.git : []), ...(Array.isArray(b.git) ? b.git : [])];
+  return files.length ? { git: [...new Set(files)] } : {};
 }
 
 export class WorkspaceAnalyzer implements vscode.Disposable {
@@ -25,6 +35,7 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Map<string, AnalyseRequest>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly scheduled = new Map<string, AnalyseRequest>();
   private readonly analysed = new vscode.EventEmitter<ProjectSession>();
   private readonly busy = new vscode.EventEmitter<boolean>();
   private readonly removed = new vscode.EventEmitter<ProjectSession>();
@@ -98,11 +109,14 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
   schedule(session: ProjectSession, delayMs: number, request: AnalyseRequest = {}): void {
     const previous = this.timers.get(session.key);
     if (previous) clearTimeout(previous);
+    this.scheduled.set(session.key, mergeRequests(this.scheduled.get(session.key), request));
     this.timers.set(
       session.key,
       setTimeout(() => {
         this.timers.delete(session.key);
-        void this.analyse(session, request);
+        const merged = this.scheduled.get(session.key) ?? {};
+        this.scheduled.delete(session.key);
+        void this.analyse(session, merged);
       }, delayMs),
     );
   }
@@ -117,8 +131,7 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
   analyse(session: ProjectSession, request: AnalyseRequest = {}): Promise<void> {
     const current = this.running.get(session.key);
     if (current) {
-      const pending = this.again.get(session.key) ?? {};
-      this.again.set(session.key, { git: pending.git || request.git });
+      this.again.set(session.key, mergeRequests(this.again.get(session.key), request));
       return current;
     }
     const run = this.runAnalysis(session, request).finally(() => {
@@ -145,6 +158,7 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.scheduled.clear();
     this.analysed.dispose();
     this.busy.dispose();
     this.removed.dispose();
@@ -156,7 +170,8 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
       await this.guard(`analysing ${session.key}`, async () => {
         const core = await loadCore();
         const { overrides, versions } = openDocumentsOf(session);
-        if (request.git || session.analysis === null) this.readBranch(core, session, overrides);
+        if (request.git === true || session.analysis === null) this.readBranch(core, session, overrides);
+        else if (Array.isArray(request.git)) this.readBranchFor(core, session, overrides, request.git);
         const started = Date.now();
         const analysis = await core.analyzeProject(session.project, {
           config: session.config,
@@ -206,6 +221,34 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
       this.log.info(`${root}: ${changes.changed.size} migration${changes.changed.size === 1 ? '' : 's'} added or changed since ${label}`);
     } catch (e) {
       this.log.warn(`${root}: cannot compare with ${label || 'the default branch'} (${errorText(e)}); the Problems panel covers every migration`);
+    }
+  }
+
+  /** Updates the branch's changes for a few files only (a save), keeping the rest. */
+  private readBranchFor(core: Core, session: ProjectSession, overrides: ReadonlyMap<string, string>, files: string[]): void {
+    const branch = session.branch;
+    if (!branch || !vscode.workspace.isTrusted) return;
+    const project = session.project;
+    const migrations = project.migrations.filter((m) => m.sqlFile !== null && files.includes(m.sqlFile));
+    const schemaChanged = project.schemaFiles.some((f) => files.includes(f));
+    if (!migrations.length && !schemaChanged) return;
+    try {
+      const subset = { ...project, migrations, schemaFiles: schemaChanged ? project.schemaFiles : [] };
+      const changes = core.changesSinceRef(subset, branch.ref, (file) => overrides.get(file) ?? readOrNull(file));
+      const changed = new Set(branch.changed);
+      const names = new Set(migrations.map((m) => m.name));
+      for (const name of names) {
+        if (changes.changed.has(name)) changed.add(name);
+        else changed.delete(name);
+      }
+      session.branch = { ...branch, changed };
+      session.modifiedMigrations = [
+        ...session.modifiedMigrations.filter((m) => !names.has(m.migration.name)),
+        ...changes.modified.map((migration) => ({ migration, baseRef: branch.label })),
+      ];
+      if (schemaChanged) session.baseSchema = changes.baseSchemaFiles.length ? core.parsePrismaSchema(changes.baseSchemaFiles) : null;
+    } catch (e) {
+      this.log.warn(`${project.root}: cannot compare ${files.join(', ')} with ${branch.label} (${errorText(e)})`);
     }
   }
 

@@ -11,10 +11,10 @@ import { isPrismaFile, type WorkspaceAnalyzer } from './workspace-analyzer';
 const WATCHED = ['**/migration.sql', '**/*.prisma', '**/migration_lock.toml', '**/preflight.config.json', '**/prisma.config.{ts,mts,cts,js,mjs,cjs}', '**/migrations/*'];
 
 export function watchWorkspace(analyzer: WorkspaceAnalyzer, diagnostics: DiagnosticsPublisher, status: StatusBar): vscode.Disposable[] {
-  const onDocument = async (doc: vscode.TextDocument, delay: (config: Config) => number, git = false) => {
+  const onDocument = async (doc: vscode.TextDocument, delay: (config: Config) => number, saved = false) => {
     if (doc.uri.scheme !== 'file' || !isPrismaFile(doc.uri.fsPath)) return;
     const session = await analyzer.ensureSessionOf(doc.uri.fsPath);
-    if (session) analyzer.schedule(session, delay(Config.for(doc.uri)), { git });
+    if (session) analyzer.schedule(session, delay(Config.for(doc.uri)), saved ? { git: [doc.uri.fsPath] } : {});
   };
   const layoutTimers = new Map<string, NodeJS.Timeout>();
   const onDisk = (uri: vscode.Uri, layoutChanged: boolean) => {
@@ -30,7 +30,7 @@ export function watchWorkspace(analyzer: WorkspaceAnalyzer, diagnostics: Diagnos
       return;
     }
     if (layoutChanged) debounce(layoutTimers, session.key, () => void analyzer.rediscover(session));
-    else analyzer.schedule(session, 100, { git: true });
+    else analyzer.schedule(session, 100, { git: [file] });
   };
 
   const disposables: vscode.Disposable[] = [

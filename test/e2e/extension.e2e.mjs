@@ -1,7 +1,8 @@
 // The real-UI checks of the extension, run by scripts/e2e-run.mjs against code-server with the
 // packaged .vsix installed and a copy of examples/shop open. Each test states one behaviour a
 // user relies on; `ctx.expected` holds what the CLI reports for the same files.
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyQuickFix, cursorLine, openWorkbench, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
@@ -207,6 +208,12 @@ export const tests = [
         await runCommand(page, 'View: Close Editor');
         await waitFor(async () => !(await readProblems(page)).some((p) => p.folder === old), { what: 'the closed migration to leave the Problems panel' });
         await page.screenshot({ path: screenshotPath('branch-scope') });
+        // Editing a migration that is on the default branch (here: on disk, as another editor or a
+        // merge would) makes it part of the branch, flagged migration-modified.
+        appendFileSync(join(branchWorkspace, old, 'migration.sql'), '-- edited after it was applied\n');
+        await waitFor(async () => (await readProblems(page)).some((p) => p.folder === old && p.rule === 'migration-modified'), { what: 'migration-modified on the edited migration' });
+        await page.screenshot({ path: screenshotPath('modified') });
+        execFileSync('git', ['checkout', '--', `${old}/migration.sql`], { cwd: branchWorkspace });
         const counts = rows.reduce((m, p) => ((m[p.folder] = (m[p.folder] ?? 0) + 1), m), {});
         return Object.entries(counts).map(([f, n]) => `${f}: ${n}`).join(', ');
       } finally {
