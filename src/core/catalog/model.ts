@@ -103,6 +103,9 @@ export class Catalog {
   private readonly _uncertain: CowSet<string>;
   private ownerToken: object = {};
   private changes = 0;
+  /** Whether writableTable has handed out a table to change in place. */
+  private tablesWritten = false;
+  private readonly lookups = new Map<string, { version: number; value: unknown }>();
 
   /** With `from`: a copy of it (sharing everything until either side writes). */
   constructor(from?: Catalog) {
@@ -169,6 +172,7 @@ export class Catalog {
     const t = this._tables.get(key);
     if (!t) return undefined;
     this.changes++;
+    this.tablesWritten = true;
     if (owner.get(t) === this.ownerToken) return t;
     const copy: Table = {
       ...t,
@@ -238,15 +242,18 @@ export class Catalog {
 
   /** Indexes of a table. */
   indexesOf(tableKey: string): Index[] {
-    const out: Index[] = [];
-    this._indexes.forEach((ix) => {
-      if (ix.table === tableKey) out.push(ix);
-    });
-    return out;
+    return this.indexEntriesOf(tableKey).map(([, ix]) => ix);
   }
 
   /** Indexes of a table with their keys in `indexes`, for changing them. */
   indexEntriesOf(tableKey: string): [string, Index][] {
+    // Indexes change only through setIndex/deleteIndex, so a lookup built for this version holds.
+    const byTable = this.lookup('indexes', () => {
+      const map = new Map<string, [string, Index][]>();
+      this._indexes.forEach((ix, key) => pushTo(map, ix.table, [key, ix]));
+      return map;
+    });
+    if (byTable) return [...(byTable.get(tableKey) ?? [])];
     const out: [string, Index][] = [];
     this._indexes.forEach((ix, key) => {
       if (ix.table === tableKey) out.push([key, ix]);
@@ -261,6 +268,18 @@ export class Catalog {
 
   /** Foreign keys of other tables that reference this one. */
   referencingForeignKeys(tableKey: string): { table: string; constraint: Constraint }[] {
+    // Constraints change inside writable tables, out of this catalog's sight: a lookup is only
+    // kept by a catalog that never handed one out (the snapshot each statement is checked against).
+    const byRef = this.tablesWritten
+      ? null
+      : this.lookup('foreign keys', () => {
+          const map = new Map<string, { table: string; constraint: Constraint }[]>();
+          this._tables.forEach((t, key) => {
+            for (const c of t.constraints.values()) if (c.foreignKey) pushTo(map, c.foreignKey.refTable, { table: key, constraint: c });
+          });
+          return map;
+        });
+    if (byRef) return [...(byRef.get(tableKey) ?? [])];
     const out: { table: string; constraint: Constraint }[] = [];
     this._tables.forEach((t, key) => {
       for (const c of t.constraints.values()) if (c.foreignKey?.refTable === tableKey) out.push({ table: key, constraint: c });
@@ -268,9 +287,30 @@ export class Catalog {
     return out;
   }
 
+  /**
+   * A reverse lookup for this version of the catalog, built on its second use (a single query is
+   * cheaper as a scan): a snapshot is read by every rule and for every cascade step of a DELETE.
+   * Null while it is not worth building.
+   */
+  private lookup<T>(name: 'indexes' | 'foreign keys', build: () => T): T | null {
+    const entry = this.lookups.get(name);
+    if (entry?.version !== this.changes) {
+      this.lookups.set(name, { version: this.changes, value: null });
+      return null;
+    }
+    entry.value ??= build();
+    return entry.value as T;
+  }
+
   isUncertain(key: string): boolean {
     return this._uncertain.has(key) || this._tables.get(key)?.uncertain === true;
   }
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 export function fkActionOf(code: string | undefined): FkAction {
