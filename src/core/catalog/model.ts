@@ -98,6 +98,8 @@ export class Catalog {
   private readonly _schemas: CowSet<string>;
   private readonly _tables: CowMap<string, Table>;
   private readonly _indexes: CowMap<string, Index>;
+  /** Keys of `_indexes` by table, in the order `_indexes` lists them (kept by setIndex/deleteIndex). */
+  private readonly _indexKeysByTable: CowMap<string, readonly string[]>;
   private readonly _enums: CowMap<string, EnumType>;
   private readonly _others: CowSet<string>;
   private readonly _uncertain: CowSet<string>;
@@ -113,6 +115,7 @@ export class Catalog {
       this._schemas = from._schemas.fork();
       this._tables = from._tables.fork();
       this._indexes = from._indexes.fork();
+      this._indexKeysByTable = from._indexKeysByTable.fork();
       this._enums = from._enums.fork();
       this._others = from._others.fork();
       this._uncertain = from._uncertain.fork();
@@ -121,6 +124,7 @@ export class Catalog {
       this._schemas = CowSet.of(['public']);
       this._tables = new CowMap();
       this._indexes = new CowMap();
+      this._indexKeysByTable = new CowMap();
       this._enums = new CowMap();
       this._others = CowSet.of();
       this._uncertain = CowSet.of();
@@ -174,11 +178,11 @@ export class Catalog {
     this.changes++;
     this.tablesWritten = true;
     if (owner.get(t) === this.ownerToken) return t;
-    const copy: Table = {
-      ...t,
-      columns: new Map([...t.columns].map(([k, c]) => [k, { ...c }])),
-      constraints: new Map([...t.constraints].map(([k, c]) => [k, { ...c, columns: [...c.columns] }])),
-    };
+    const columns = new Map<string, Column>();
+    for (const [k, c] of t.columns) columns.set(k, { ...c });
+    const constraints = new Map<string, Constraint>();
+    for (const [k, c] of t.constraints) constraints.set(k, { ...c, columns: [...c.columns] });
+    const copy: Table = { ...t, columns, constraints };
     owner.set(copy, this.ownerToken);
     this._tables.set(key, copy);
     return copy;
@@ -196,11 +200,34 @@ export class Catalog {
 
   setIndex(key: string, index: Index): void {
     this.changes++;
+    const previous = this._indexes.get(key);
     this._indexes.set(key, index);
+    if (!previous) {
+      this._indexKeysByTable.set(index.table, [...(this._indexKeysByTable.get(index.table) ?? []), key]);
+    } else if (previous.table !== index.table) {
+      // Moved to another table (RENAME of its table): it keeps its place in `indexes`, which
+      // may be before the other table's indexes, so that table's list is rebuilt in that order.
+      this.unlistIndex(previous.table, key);
+      const keys: string[] = [];
+      this._indexes.forEach((ix, k) => {
+        if (ix.table === index.table) keys.push(k);
+      });
+      this._indexKeysByTable.set(index.table, keys);
+    }
   }
 
   deleteIndex(key: string): void {
-    if (this._indexes.delete(key)) this.changes++;
+    const previous = this._indexes.get(key);
+    if (!previous) return;
+    this.changes++;
+    this.unlistIndex(previous.table, key);
+    this._indexes.delete(key);
+  }
+
+  private unlistIndex(table: string, key: string): void {
+    const keys = (this._indexKeysByTable.get(table) ?? []).filter((k) => k !== key);
+    if (keys.length) this._indexKeysByTable.set(table, keys);
+    else this._indexKeysByTable.delete(table);
   }
 
   setEnum(key: string, e: EnumType): void {
@@ -247,18 +274,7 @@ export class Catalog {
 
   /** Indexes of a table with their keys in `indexes`, for changing them. */
   indexEntriesOf(tableKey: string): [string, Index][] {
-    // Indexes change only through setIndex/deleteIndex, so a lookup built for this version holds.
-    const byTable = this.lookup('indexes', () => {
-      const map = new Map<string, [string, Index][]>();
-      this._indexes.forEach((ix, key) => pushTo(map, ix.table, [key, ix]));
-      return map;
-    });
-    if (byTable) return [...(byTable.get(tableKey) ?? [])];
-    const out: [string, Index][] = [];
-    this._indexes.forEach((ix, key) => {
-      if (ix.table === tableKey) out.push([key, ix]);
-    });
-    return out;
+    return (this._indexKeysByTable.get(tableKey) ?? []).map((key) => [key, this._indexes.get(key)!]);
   }
 
   /** The constraint with this name on any table (constraint names are unique per table). */
@@ -292,7 +308,7 @@ export class Catalog {
    * cheaper as a scan): a snapshot is read by every rule and for every cascade step of a DELETE.
    * Null while it is not worth building.
    */
-  private lookup<T>(name: 'indexes' | 'foreign keys', build: () => T): T | null {
+  private lookup<T>(name: 'foreign keys', build: () => T): T | null {
     const entry = this.lookups.get(name);
     if (entry?.version !== this.changes) {
       this.lookups.set(name, { version: this.changes, value: null });
