@@ -1,9 +1,8 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
-import { alterTableCommands, isExistingTable } from './helpers';
 import { defineRule, type MigrationContext } from './rule';
-import { columnCommandRange } from './support/columns';
+import { columnsAddedToExistingTables } from './support/columns';
 
 export default defineRule({
   meta: {
@@ -26,22 +25,16 @@ export default defineRule({
     },
   },
   checkMigration(ctx) {
-    for (const st of ctx.statements) {
-      for (const { table, cmd } of alterTableCommands(st)) {
-        if (cmd.subtype !== 'AT_AddColumn') continue;
-        const def = cmd.def?.ColumnDef;
-        if (!def || !isExistingTable(ctx, st, table)) continue;
-        if (cmd.missing_ok && st.catalog.table(table)?.columns.has(def.colname)) continue;
-        if (!requiresValueWithoutOne(def)) continue;
-        if (emptiedEarlier(ctx, st.index, table)) continue;
-        const column = quoteAlways(def.colname);
-        ctx.report({
-          statement: st.index,
-          range: columnCommandRange(ctx, st, 'ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?', def.colname),
-          message: `Adds NOT NULL column ${column} to ${displayTable(table)} without a default: the migration fails with a NOT NULL violation (23502) if ${displayTable(table)} has any row.`,
-          help: `Give ${column} a default (@default in schema.prisma), or add it nullable, backfill it, and make it required (SET NOT NULL) in a later migration.`,
-        });
-      }
+    for (const { st, table, def, range } of columnsAddedToExistingTables(ctx)) {
+      if (!requiresValueWithoutOne(def)) continue;
+      if (emptiedEarlier(ctx, st.index, table)) continue;
+      const column = quoteAlways(def.colname);
+      ctx.report({
+        statement: st.index,
+        range,
+        message: `Adds NOT NULL column ${column} to ${displayTable(table)} without a default: the migration fails with a NOT NULL violation (23502) if ${displayTable(table)} has any row.`,
+        help: `Give ${column} a default (@default in schema.prisma), or add it nullable, backfill it, and make it required (SET NOT NULL) in a later migration.`,
+      });
     }
   },
 });

@@ -2,9 +2,8 @@ import { calledFunctions, type PgNode } from '../pg/ast';
 import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import { isVolatileExpression } from '../analysis/locks';
-import { alterTableCommands, isExistingTable } from './helpers';
 import { defineRule } from './rule';
-import { columnCommandRange } from './support/columns';
+import { columnsAddedToExistingTables } from './support/columns';
 
 export default defineRule({
   meta: {
@@ -27,23 +26,16 @@ export default defineRule({
     },
   },
   checkMigration(ctx) {
-    for (const st of ctx.statements) {
-      for (const { table, cmd } of alterTableCommands(st)) {
-        if (cmd.subtype !== 'AT_AddColumn') continue;
-        const def = cmd.def?.ColumnDef;
-        if (!def || !isExistingTable(ctx, st, table)) continue;
-        // ADD COLUMN IF NOT EXISTS of a column that is already there does nothing.
-        if (cmd.missing_ok && st.catalog.table(table)?.columns.has(def.colname)) continue;
-        const source = volatileSource(def);
-        if (!source) continue;
-        const column = quoteAlways(def.colname);
-        ctx.report({
-          statement: st.index,
-          range: columnCommandRange(ctx, st, 'ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?', def.colname),
-          message: `Adding ${column} to ${displayTable(table)} ${source} computes a value for every existing row: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, which blocks all reads and writes until it finishes.`,
-          help: `Add ${column} without the default, then SET DEFAULT in a separate statement (new rows only), and backfill existing rows in batches outside the migration.`,
-        });
-      }
+    for (const { st, table, def, range } of columnsAddedToExistingTables(ctx)) {
+      const source = volatileSource(def);
+      if (!source) continue;
+      const column = quoteAlways(def.colname);
+      ctx.report({
+        statement: st.index,
+        range,
+        message: `Adding ${column} to ${displayTable(table)} ${source} computes a value for every existing row: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, which blocks all reads and writes until it finishes.`,
+        help: `Add ${column} without the default, then SET DEFAULT in a separate statement (new rows only), and backfill existing rows in batches outside the migration.`,
+      });
     }
   },
 });

@@ -3,7 +3,9 @@ import { nodeBody, nodeType } from '../../pg/ast';
 import { keyOf, quoteAlways, rangeVarName } from '../../pg/names';
 import type { SourceRange } from '../../types';
 import { alterTableCommands, rangeOfMatch } from '../helpers';
+import type { PgNode } from '../../pg/ast';
 import type { AnalyzedStatement, MigrationContext } from '../rule';
+import { isExistingTable } from '../helpers';
 
 /**
  * Whether `column` of `table` at statement `st` is the column that existed before this migration:
@@ -39,4 +41,23 @@ export function identifierPattern(name: string): string {
   const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const quoted = escape(quoteAlways(name));
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? `(?:${quoted}|${escape(name)}(?![\\w$]))` : quoted;
+}
+
+/** The `ADD [COLUMN] [IF NOT EXISTS]` prefix of an added column's sub-command, for its range. */
+export const ADD_COLUMN_PREFIX = 'ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?';
+
+/**
+ * Every `ADD COLUMN` of the migration on a table that existed before it, except
+ * `ADD COLUMN IF NOT EXISTS` of a column that is already there (which does nothing).
+ */
+export function* columnsAddedToExistingTables(ctx: MigrationContext): Generator<{ st: AnalyzedStatement; table: string; def: PgNode; range: SourceRange | undefined }> {
+  for (const st of ctx.statements) {
+    for (const { table, cmd } of alterTableCommands(st)) {
+      if (cmd.subtype !== 'AT_AddColumn') continue;
+      const def = cmd.def?.ColumnDef;
+      if (!def || !isExistingTable(ctx, st, table)) continue;
+      if (cmd.missing_ok && st.catalog.table(table)?.columns.has(def.colname)) continue;
+      yield { st, table, def, range: columnCommandRange(ctx, st, ADD_COLUMN_PREFIX, def.colname) };
+    }
+  }
 }
