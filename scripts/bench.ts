@@ -54,6 +54,9 @@ interface Section {
 
 const GOALS: Goal[] = [];
 const LOAD_AT_START = os.loadavg();
+const STARTED = new Date();
+const COMMIT_AT_START = git(['rev-parse', '--short', 'HEAD']);
+const DIRTY_AT_START = git(['status', '--porcelain', '--untracked-files=no']) !== '';
 const SECTIONS: Section[] = [];
 
 async function main(): Promise<void> {
@@ -482,7 +485,7 @@ function writeReport(command: string, repos: Repo[], runs: number): void {
   const generated = [
     START,
     '',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\` (${runs} runs each), at commit \`${git(['rev-parse', '--short', 'HEAD'])}\`${git(['status', '--porcelain', '--untracked-files=no']) ? ' with uncommitted changes in the tree' : ''}.`,
+    `Measured ${STARTED.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`${command}\` (${runs} runs each), at commit \`${COMMIT_AT_START}\`${DIRTY_AT_START ? ' with uncommitted changes in the tree' : ''}.`,
     '',
     '**Machine**: ' + machine(),
     '',
