@@ -31,7 +31,7 @@ export default defineRule({
       const column = quoteAlways(def.colname);
       ctx.report({
         statement: st.index,
-        range,
+        range: range(),
         message: `Adds NOT NULL column ${column} to ${displayTable(table)} without a default: the migration fails with a NOT NULL violation (23502) if ${displayTable(table)} has any row.`,
         help: `Give ${column} a default (@default in schema.prisma), or add it nullable, backfill it, and make it required (SET NOT NULL) in a later migration.`,
       });

@@ -32,7 +32,7 @@ export default defineRule({
       const column = quoteAlways(def.colname);
       ctx.report({
         statement: st.index,
-        range,
+        range: range(),
         message: `Adding ${column} to ${displayTable(table)} ${source} computes a value for every existing row: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, which blocks all reads and writes until it finishes.`,
         help: `Add ${column} without the default, then SET DEFAULT in a separate statement (new rows only), and backfill existing rows in batches outside the migration.`,
       });

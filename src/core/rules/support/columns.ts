@@ -50,14 +50,15 @@ export const ADD_COLUMN_PREFIX = 'ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\
  * Every `ADD COLUMN` of the migration on a table that existed before it, except
  * `ADD COLUMN IF NOT EXISTS` of a column that is already there (which does nothing).
  */
-export function* columnsAddedToExistingTables(ctx: MigrationContext): Generator<{ st: AnalyzedStatement; table: string; def: PgNode; range: SourceRange | undefined }> {
+export function* columnsAddedToExistingTables(ctx: MigrationContext): Generator<{ st: AnalyzedStatement; table: string; def: PgNode; range: () => SourceRange | undefined }> {
   for (const st of ctx.statements) {
     for (const { table, cmd } of alterTableCommands(st)) {
       if (cmd.subtype !== 'AT_AddColumn') continue;
       const def = cmd.def?.ColumnDef;
       if (!def || !isExistingTable(ctx, st, table)) continue;
       if (cmd.missing_ok && st.catalog.table(table)?.columns.has(def.colname)) continue;
-      yield { st, table, def, range: columnCommandRange(ctx, st, ADD_COLUMN_PREFIX, def.colname) };
+      // The range (a regex over the statement) is only worked out for a column that is reported.
+      yield { st, table, def, range: () => columnCommandRange(ctx, st, ADD_COLUMN_PREFIX, def.colname) };
     }
   }
 }
