@@ -5,7 +5,7 @@
  */
 import { applyStatement } from '../catalog/apply';
 import type { Catalog } from '../catalog/model';
-import { nodeBody, nodeType } from '../pg/ast';
+import { transactionKindOf } from '../pg/ast';
 import type { MigrationReport as RuleReport, AnalyzedStatement, MigrationContext, Rule } from '../rules/rule';
 import { parseMigrationSql, type ParsedMigration, type SqlStatement } from '../sql/parse-migration';
 import type { Finding, MigrationReport, Severity } from '../types';
@@ -150,9 +150,9 @@ export function transactionsOf(statements: SqlStatement[], mode: 'batch' | 'spli
   let open: number[] | null = null;
   let inBlock = false;
   for (const st of statements) {
-    const kind = nodeType(st.node) === 'TransactionStmt' ? String(nodeBody(st.node).kind) : '';
-    const begins = kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START';
-    const ends = kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_COMMIT_PREPARED' || kind === 'TRANS_STMT_ROLLBACK_PREPARED' || kind === 'TRANS_STMT_PREPARE';
+    const kind = transactionKindOf(st.node);
+    const begins = kind === 'begin';
+    const ends = kind === 'commit' || kind === 'rollback' || kind === 'two-phase';
     if (begins) inBlock = true;
     if (inBlock && !begins && !ends) explicit.add(st.index);
     if (mode === 'batch') {

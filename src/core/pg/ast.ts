@@ -76,3 +76,29 @@ export function calledFunctions(expr: unknown): string[] {
   });
   return out;
 }
+
+export type TransactionKind = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'two-phase' | 'other';
+
+/** What a `TransactionStmt` does to the transaction block; null for any other statement. */
+export function transactionKindOf(node: PgNode | null | undefined): TransactionKind | null {
+  if (nodeType(node) !== 'TransactionStmt') return null;
+  switch (String(nodeBody(node).kind)) {
+    case 'TRANS_STMT_BEGIN':
+    case 'TRANS_STMT_START':
+      return 'begin';
+    case 'TRANS_STMT_COMMIT':
+      return 'commit';
+    case 'TRANS_STMT_ROLLBACK':
+      return 'rollback';
+    case 'TRANS_STMT_SAVEPOINT':
+    case 'TRANS_STMT_RELEASE':
+    case 'TRANS_STMT_ROLLBACK_TO':
+      return 'savepoint';
+    case 'TRANS_STMT_PREPARE':
+    case 'TRANS_STMT_COMMIT_PREPARED':
+    case 'TRANS_STMT_ROLLBACK_PREPARED':
+      return 'two-phase';
+    default:
+      return 'other';
+  }
+}

@@ -1,4 +1,4 @@
-import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
+import { nodeBody, nodeType, strings, transactionKindOf, type PgNode } from '../pg/ast';
 import { defineRule, type MigrationContext } from './rule';
 import { lineOf, oneBatchReason } from './support/transactions';
 
@@ -81,23 +81,10 @@ export default defineRule({
   },
 });
 
+/** The transaction statements this rule speaks about; savepoints and the rest change no block. */
 function transactionKind(node: PgNode | null): 'begin' | 'commit' | 'rollback' | 'two-phase' | null {
-  if (nodeType(node) !== 'TransactionStmt') return null;
-  switch (nodeBody(node).kind) {
-    case 'TRANS_STMT_BEGIN':
-    case 'TRANS_STMT_START':
-      return 'begin';
-    case 'TRANS_STMT_COMMIT':
-      return 'commit';
-    case 'TRANS_STMT_ROLLBACK':
-      return 'rollback';
-    case 'TRANS_STMT_PREPARE':
-    case 'TRANS_STMT_COMMIT_PREPARED':
-    case 'TRANS_STMT_ROLLBACK_PREPARED':
-      return 'two-phase';
-    default:
-      return null; // savepoints
-  }
+  const kind = transactionKindOf(node);
+  return kind === 'savepoint' || kind === 'other' ? null : kind;
 }
 
 /**

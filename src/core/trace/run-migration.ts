@@ -11,7 +11,7 @@
  * transaction block (CONCURRENTLY, VACUUM) run bare and their locks are not observed; a failed
  * statement's locks are gone with its transaction.
  */
-import { nodeBody, nodeType, type PgNode } from '../pg/ast';
+import { nodeBody, nodeType, transactionKindOf, type PgNode } from '../pg/ast';
 import type { ParsedMigration, SqlStatement } from '../sql/parse-migration';
 import { databaseFailureOf, isDatabaseError, type DatabaseFailure, type ShadowDatabase } from './engine';
 import { acquiredLocks, heldRelationLocks, rewrittenTables, snapshotRelations, strongestPerTable } from './observe';
@@ -34,23 +34,10 @@ export interface MigrationRun {
 
 type TxKind = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'other' | null;
 
+/** As the runner needs it: two-phase commands are just `other` statements here. */
 function transactionKind(node: PgNode | null): TxKind {
-  if (nodeType(node) !== 'TransactionStmt') return null;
-  switch (String(nodeBody(node).kind)) {
-    case 'TRANS_STMT_BEGIN':
-    case 'TRANS_STMT_START':
-      return 'begin';
-    case 'TRANS_STMT_COMMIT':
-      return 'commit';
-    case 'TRANS_STMT_ROLLBACK':
-      return 'rollback';
-    case 'TRANS_STMT_SAVEPOINT':
-    case 'TRANS_STMT_RELEASE':
-    case 'TRANS_STMT_ROLLBACK_TO':
-      return 'savepoint';
-    default:
-      return 'other';
-  }
+  const kind = transactionKindOf(node);
+  return kind === 'two-phase' ? 'other' : kind;
 }
 
 /** Statements PostgreSQL refuses inside a transaction block (SQLSTATE 25001). */
