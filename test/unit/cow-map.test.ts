@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { rng as random } from './support/random';
 import { CowMap, CowSet } from '../../src/core/catalog/cow-map';
 
-/** Small deterministic PRNG (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('CowMap', () => {
   it('behaves exactly like Map (content and iteration order) across random sets, deletes and forks', () => {

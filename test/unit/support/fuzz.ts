@@ -5,6 +5,9 @@ import { analyzeMigration } from '../../../src/core/analysis/analyze-migration';
 import { Catalog } from '../../../src/core/catalog/model';
 import { RULES } from '../../../src/core/rules/index';
 import type { SourceRange } from '../../../src/core/types';
+import { rng } from './random';
+
+export { rng };
 
 export const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
 
@@ -41,17 +44,6 @@ export function corpusSamples(): Samples {
   return cached;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NASTY = ["'", '"', '$$', '$x$', '/*', '*/', '--', ';', '(', ')', '\\', '\0', '\uFEFF', '\r', '\r\n', '\u2028', '𝄞', 'é', 'CONCURRENTLY', 'BEGIN;', 'COMMIT;', 'NOT VALID', 'E\'', 'U&"'];
 
