@@ -29,6 +29,14 @@ export default defineRule({
     },
   },
   checkMigration(ctx) {
+    // A use needs the value as a string constant: the constants of each statement are collected
+    // once, so a long batch with many ADD VALUEs is not walked once per value.
+    const literals = new Map<number, ReadonlySet<string>>();
+    const literalsOf = (i: number): ReadonlySet<string> => {
+      let set = literals.get(i);
+      if (!set) literals.set(i, (set = stringConstants(ctx.statements[i].sql.node)));
+      return set;
+    };
     for (const st of ctx.statements) {
       if (nodeType(st.sql.node) !== 'AlterEnumStmt') continue;
       const s = nodeBody(st.sql.node);
@@ -40,7 +48,8 @@ export default defineRule({
       const later = group.filter((i) => i > st.index);
       const createdHere = group.some((i) => i < st.index && nodeType(ctx.statements[i].sql.node) === 'CreateEnumStmt' && keyOf(listName(nodeBody(ctx.statements[i].sql.node).typeName)) === enumKey);
       if (createdHere) continue;
-      const user = later.map((i) => ctx.statements[i]).find((o) => usesEnumValue(o, enumKey, value));
+      const userIndex = later.find((i) => literalsOf(i).has(value) && usesEnumValue(ctx.statements[i], enumKey, value));
+      const user = userIndex === undefined ? undefined : ctx.statements[userIndex];
       if (!user) continue;
       const enumName = displayTable(enumKey);
       ctx.report({
@@ -120,6 +129,17 @@ export function usesEnumValue(st: AnalyzedStatement, enumKey: string, value: str
     return rows.some((row) => positions.some((k) => hasLiteral(row.List?.items?.[k])));
   }
   return false;
+}
+
+/** Every string constant (`A_Const.sval`) in a statement. */
+function stringConstants(node: PgNode | null): Set<string> {
+  const out = new Set<string>();
+  if (node) {
+    walk(node, (key, n) => {
+      if (key === 'A_Const' && typeof n.sval?.sval === 'string') out.add(n.sval.sval);
+    });
+  }
+  return out;
 }
 
 /** Names of the columns of type `enumKey` in the tables the statement names, or defines. */

@@ -38,6 +38,12 @@ export function removeStatementEdit(ctx: MigrationContext, st: AnalyzedStatement
   return { startOffset: start, endOffset: end };
 }
 
+/** Whether `st` is the file's only statement (comments and empty statements aside). */
+function onlyStatement(ctx: MigrationContext, st: AnalyzedStatement): boolean {
+  // Stops at the first other statement: called for every index of a long file, it must not count them all.
+  return !ctx.statements.some((o) => o !== st && o.sql.node);
+}
+
 /** Fix: move the statement into a new migration folder of its own, right after this one. */
 export function moveToOwnMigrationFix(ctx: MigrationContext, st: AnalyzedStatement, name: string, title?: string): Fix {
   const file = followUpMigrationPath(ctx, name);
@@ -91,7 +97,7 @@ export function addConcurrentlyFixes(ctx: MigrationContext, st: AnalyzedStatemen
   const m = /^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX|\s*DROP\s+INDEX)\b/i.exec(st.sql.text);
   if (!m) return [];
   const at = st.sql.range.startOffset + m[0].length;
-  const alone = ctx.statements.filter((o) => o.sql.node).length === 1 && !ctx.inExplicitBlock(st.index);
+  const alone = !ctx.inExplicitBlock(st.index) && onlyStatement(ctx, st);
   // sqlparser 0.61 cannot parse DROP INDEX CONCURRENTLY, so adding it to a multi-statement file
   // would make Prisma ≥ 7.4 fall back to one batch, where CONCURRENTLY fails.
   const isDrop = /^\s*DROP/i.test(m[1]);
