@@ -15,6 +15,7 @@ import { loadConfig } from '../core/project/config';
 import { discoverProject } from '../core/project/discover';
 import { renderRuleDoc } from '../core/rules/docs';
 import { RULES } from '../core/rules/index';
+import type { AnalysisResult } from '../core/types';
 import { toGithubAnnotations } from './format/github';
 import { toJsonReport } from './format/json';
 import { shouldUseColor, toPretty } from './format/pretty';
@@ -42,7 +43,7 @@ export interface Io {
 const HELP = `Usage: preflight <command> [options]
 
 Commands:
-  check [path]          Review the Prisma migrations of the project at path (default: .)
+  check [path...]       Review the Prisma migrations of the project(s) at path (default: .)
   explain <rule-id>     Show a rule's documentation
   checklist <migration> Write or update the deployment checklist in the migration folder
   rules                 List every rule
@@ -135,17 +136,62 @@ async function check(args: string[], io: Io): Promise<number> {
       'no-color': { type: 'boolean' },
     },
   } as const);
-  if (positionals.length > 1) throw new UsageError(`check takes one path, got ${positionals.length}`);
   const format = (values.format as string | undefined) ?? 'pretty';
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
   const prismaVersion = values['prisma-version'] as string | undefined;
   if (prismaVersion !== undefined && !/^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(prismaVersion)) throw new UsageError(`--prisma-version "${prismaVersion}" is not a version like 7.3.0`);
+  const options: CheckOptions = { since: values.since as string | undefined, config: values.config ? path.resolve(io.cwd, values.config as string) : undefined, prismaVersion };
 
-  const target = path.resolve(io.cwd, positionals[0] ?? '.');
+  // Several paths (a monorepo's projects) are checked one after the other in this process; every
+  // path must be a Prisma project, or nothing is reported.
+  const targets = positionals.length ? positionals : ['.'];
+  const results: AnalysisResult[] = [];
+  for (const p of targets) results.push(await checkOne(path.resolve(io.cwd, p), options, io));
+  const result = results.length === 1 ? results[0] : mergeResults(results);
+
+  switch (format) {
+    case 'json': {
+      // One path: the v1 document. Several: an array of v1 documents, in the order of the paths.
+      const docs = results.map((r) => toJsonReport(r, io.cwd));
+      io.stdout(`${JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)}\n`);
+      break;
+    }
+    case 'sarif':
+      io.stdout(`${JSON.stringify(toSarif(result, RULES.map((r) => r.meta), io.cwd, VERSION), null, 2)}\n`);
+      break;
+    case 'github':
+      io.stdout(toGithubAnnotations(result, io.cwd));
+      for (const n of result.notices) io.stderr(`note: ${n}\n`);
+      break;
+    default:
+      io.stdout(
+        toPretty(result, io.cwd, {
+          color: !values['no-color'] && shouldUseColor(io.env, io.isTTY),
+          readFile: (f) => {
+            try {
+              return readFileSync(f, 'utf8');
+            } catch {
+              return null;
+            }
+          },
+        }),
+      );
+  }
+  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+interface CheckOptions {
+  since: string | undefined;
+  config: string | undefined;
+  prismaVersion: string | undefined;
+}
+
+/** One path of `preflight check`: its project, configuration, branch changes and analysis. */
+async function checkOne(target: string, options: CheckOptions, io: Io): Promise<AnalysisResult> {
   const startDir = path.extname(target) ? path.dirname(target) : target;
   let loaded;
   try {
-    loaded = loadConfig(startDir, values.config ? path.resolve(io.cwd, values.config as string) : undefined);
+    loaded = loadConfig(startDir, options.config);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
@@ -153,7 +199,7 @@ async function check(args: string[], io: Io): Promise<number> {
   const project = discoverProject(target, {
     config: loaded.config,
     configDir: loaded.file ? path.dirname(loaded.file) : undefined,
-    prismaVersion,
+    prismaVersion: options.prismaVersion,
   });
   if (!project.migrationsDir && project.schemaFiles.length === 0) {
     throw new UsageError(`no Prisma project found at ${path.relative(io.cwd, target) || '.'} (looked for a migrations folder and schema.prisma)`);
@@ -162,7 +208,7 @@ async function check(args: string[], io: Io): Promise<number> {
   let only: Set<string> | undefined;
   let baseSchema = null;
   let modifiedMigrations: { migration: (typeof project.migrations)[number]; baseRef: string }[] = [];
-  const since = values.since as string | undefined;
+  const since = options.since;
   if (since) {
     let changes;
     try {
@@ -191,33 +237,18 @@ async function check(args: string[], io: Io): Promise<number> {
   });
   const result = analysis.result;
   result.notices.unshift(...loaded.problems, ...unknownRules.map((id) => `${loaded.file}: unknown rule "${id}" in "rules" (\`preflight rules\` lists them)`));
+  return result;
+}
 
-  switch (format) {
-    case 'json':
-      io.stdout(`${JSON.stringify(toJsonReport(result, io.cwd), null, 2)}\n`);
-      break;
-    case 'sarif':
-      io.stdout(`${JSON.stringify(toSarif(result, RULES.map((r) => r.meta), io.cwd, VERSION), null, 2)}\n`);
-      break;
-    case 'github':
-      io.stdout(toGithubAnnotations(result, io.cwd));
-      for (const n of result.notices) io.stderr(`note: ${n}\n`);
-      break;
-    default:
-      io.stdout(
-        toPretty(result, io.cwd, {
-          color: !values['no-color'] && shouldUseColor(io.env, io.isTTY),
-          readFile: (f) => {
-            try {
-              return readFileSync(f, 'utf8');
-            } catch {
-              return null;
-            }
-          },
-        }),
-      );
-  }
-  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
+/** Several projects' results as one, for the formats that have no notion of a project (pretty, github, SARIF). */
+function mergeResults(results: readonly AnalysisResult[]): AnalysisResult {
+  const versions = new Set(results.map((r) => r.prismaVersion));
+  return {
+    prismaVersion: versions.size === 1 ? results[0].prismaVersion : null,
+    migrations: results.flatMap((r) => r.migrations),
+    findings: results.flatMap((r) => r.findings),
+    notices: [...new Set(results.flatMap((r) => r.notices))],
+  };
 }
 
 /** Process entry: real stdio, exit code set once output is flushed. */

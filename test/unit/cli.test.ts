@@ -69,6 +69,35 @@ describe('preflight CLI', function () {
     }
   });
 
+  it('several paths: each project with its own configuration, JSON as an array of v1 documents, one SARIF run', async () => {
+    const shop = copyShop();
+    try {
+      // The copy turns concurrently-in-transaction off; examples/shop keeps it: each path reads its own config.
+      writeFileSync(path.join(shop, 'preflight.config.json'), '{ "rules": { "concurrently-in-transaction": "off" } }\n');
+      const single = [JSON.parse((await run(['check', 'examples/shop', '--format', 'json'])).out), JSON.parse((await run(['check', shop, '--format', 'json'])).out)];
+      const both = await run(['check', 'examples/shop', shop, '--format', 'json']);
+      assert.equal(both.code, 1);
+      assert.deepEqual(JSON.parse(both.out), single);
+      assert.ok(single[0].findings.some((f: { rule: string }) => f.rule === 'concurrently-in-transaction'));
+      assert.ok(!single[1].findings.some((f: { rule: string }) => f.rule === 'concurrently-in-transaction'));
+
+      const sarif = JSON.parse((await run(['check', 'examples/shop', shop, '--format', 'sarif'])).out);
+      assert.equal(sarif.runs.length, 1);
+      assert.equal(sarif.runs[0].results.length, single[0].findings.length + single[1].findings.length);
+      const pretty = (await run(['check', shop, 'examples/shop'])).out;
+      assert.ok(pretty.includes('examples/shop/prisma/migrations/') && pretty.includes(path.relative(ROOT, shop)));
+
+      // A path that is no project stops the run before anything is printed.
+      const empty = mkdtempSync(path.join(tmpdir(), 'pf-empty-'));
+      const bad = await run(['check', 'examples/shop', empty, '--format', 'json']);
+      rmSync(empty, { recursive: true, force: true });
+      assert.deepEqual([bad.code, bad.out], [2, '']);
+      assert.match(bad.err, /no Prisma project found/);
+    } finally {
+      rmSync(path.dirname(shop), { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err.split('\n')[0]]), [2, 'preflight: --format must be one of pretty, json, sarif, github']);
     assert.equal((await run(['frobnicate'])).code, 2);
