@@ -2,7 +2,7 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, rangeVarName } from '../pg/names';
 import type { Origin } from '../catalog/model';
-import type { LockMode, RelatedLocation, SourceRange, TableLock } from '../types';
+import type { LockMode, RelatedLocation, TableLock } from '../types';
 import type { AnalyzedStatement, MigrationContext } from './rule';
 
 /** `ALTER TABLE` sub-commands of a statement, with the table they apply to. */
@@ -47,13 +47,6 @@ export function describeLock(lock: TableLock): string {
 
 export function whatLockBlocks(mode: LockMode): string {
   return LOCK_WORDS[mode].blocks;
-}
-
-export function rangeOfMatch(ctx: MigrationContext, st: AnalyzedStatement, re: RegExp): SourceRange | undefined {
-  const m = re.exec(st.sql.text);
-  if (!m) return undefined;
-  const start = st.sql.range.startOffset + m.index;
-  return ctx.parsed.lines.range(start, start + m[0].length);
 }
 
 /** Related information pointing at the statement that created or last changed an object. */
