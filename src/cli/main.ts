@@ -7,10 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { analyzeProject } from '../core/analysis/analyze-project';
-import { changesSinceRef } from '../core/git/base-ref';
 import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic } from '../core/checklist/index';
-import { parsePrismaSchema } from '../core/prisma/schema';
 import { loadConfig } from '../core/project/config';
 import { discoverProject } from '../core/project/discover';
 import { renderRuleDoc } from '../core/rules/docs';
@@ -21,6 +18,8 @@ import { toJsonReport } from './format/json';
 import { shouldUseColor, toPretty } from './format/pretty';
 import { toSarif } from './format/sarif';
 import { traceCommand } from './trace-command';
+import { checkProjects, type CheckOptions } from './check-projects';
+import { UsageError } from './usage-error';
 
 export const VERSION: string = (() => {
   try {
@@ -30,7 +29,7 @@ export const VERSION: string = (() => {
   }
 })();
 
-export class UsageError extends Error {}
+export { UsageError } from './usage-error';
 
 export interface Io {
   stdout(text: string): void;
@@ -142,11 +141,10 @@ async function check(args: string[], io: Io): Promise<number> {
   if (prismaVersion !== undefined && !/^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(prismaVersion)) throw new UsageError(`--prisma-version "${prismaVersion}" is not a version like 7.3.0`);
   const options: CheckOptions = { since: values.since as string | undefined, config: values.config ? path.resolve(io.cwd, values.config as string) : undefined, prismaVersion };
 
-  // Several paths (a monorepo's projects) are checked one after the other in this process; every
-  // path must be a Prisma project, or nothing is reported.
-  const targets = positionals.length ? positionals : ['.'];
-  const results: AnalysisResult[] = [];
-  for (const p of targets) results.push(await checkOne(path.resolve(io.cwd, p), options, io));
+  // Several paths (a monorepo's projects) are checked one after the other; every path must be a
+  // Prisma project, or nothing is reported.
+  const targets = (positionals.length ? positionals : ['.']).map((p) => path.resolve(io.cwd, p));
+  const results = await checkProjects(targets, options, io.cwd);
   const result = results.length === 1 ? results[0] : mergeResults(results);
 
   switch (format) {
@@ -178,66 +176,6 @@ async function check(args: string[], io: Io): Promise<number> {
       );
   }
   return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-interface CheckOptions {
-  since: string | undefined;
-  config: string | undefined;
-  prismaVersion: string | undefined;
-}
-
-/** One path of `preflight check`: its project, configuration, branch changes and analysis. */
-async function checkOne(target: string, options: CheckOptions, io: Io): Promise<AnalysisResult> {
-  const startDir = path.extname(target) ? path.dirname(target) : target;
-  let loaded;
-  try {
-    loaded = loadConfig(startDir, options.config);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const unknownRules = Object.keys(loaded.config.rules ?? {}).filter((id) => !RULES.some((r) => r.meta.id === id));
-  const project = discoverProject(target, {
-    config: loaded.config,
-    configDir: loaded.file ? path.dirname(loaded.file) : undefined,
-    prismaVersion: options.prismaVersion,
-  });
-  if (!project.migrationsDir && project.schemaFiles.length === 0) {
-    throw new UsageError(`no Prisma project found at ${path.relative(io.cwd, target) || '.'} (looked for a migrations folder and schema.prisma)`);
-  }
-
-  let only: Set<string> | undefined;
-  let baseSchema = null;
-  let modifiedMigrations: { migration: (typeof project.migrations)[number]; baseRef: string }[] = [];
-  const since = options.since;
-  if (since) {
-    let changes;
-    try {
-      changes = changesSinceRef(project, since, (f) => {
-        try {
-          return readFileSync(f, 'utf8');
-        } catch {
-          return null;
-        }
-      });
-    } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
-    }
-    only = changes.changed;
-    baseSchema = changes.baseSchemaFiles.length ? parsePrismaSchema(changes.baseSchemaFiles) : null;
-    modifiedMigrations = changes.modified.map((migration) => ({ migration, baseRef: since }));
-  }
-  if (project.focus.migration) only = new Set([...(only ?? [project.focus.migration])].filter((m) => m === project.focus.migration));
-
-  const analysis = await analyzeProject(project, {
-    config: loaded.config,
-    only,
-    baseSchema,
-    baseRef: since ?? null,
-    modifiedMigrations,
-  });
-  const result = analysis.result;
-  result.notices.unshift(...loaded.problems, ...unknownRules.map((id) => `${loaded.file}: unknown rule "${id}" in "rules" (\`preflight rules\` lists them)`));
-  return result;
 }
 
 /** Several projects' results as one, for the formats that have no notion of a project (pretty, github, SARIF). */
