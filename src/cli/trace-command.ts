@@ -13,7 +13,8 @@ import { ReplayCache } from '../core/trace/replay-cache';
 import { traceMigration } from '../core/trace/trace-migration';
 import type { TraceMigrationInput, TraceResult } from '../core/trace/types';
 import { displayPath } from './format/paths';
-import { UsageError, type Io } from './main';
+import type { Io } from './main';
+import { UsageError } from './usage-error';
 
 export const TRACE_HELP = `Usage: preflight trace [path] [options]
 
