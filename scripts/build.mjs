@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { libpgQueryGlue } from './libpg-query-glue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -26,7 +27,7 @@ const noConfigLookup = {
 };
 
 const common = {
-  plugins: [noConfigLookup],
+  plugins: [noConfigLookup, libpgQueryGlue],
   bundle: true,
   platform: 'node',
   target: 'node18',
