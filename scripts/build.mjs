@@ -1,11 +1,10 @@
 // Bundles the CLI and the extension with esbuild (one file each) and ships libpg-query's WASM
-// beside them. Usage: node scripts/build.mjs [--watch] [--minify]
+// beside them, and PGlite beside the extension (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { libpgQueryGlue } from './libpg-query-glue.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -26,8 +25,50 @@ const noConfigLookup = {
   },
 };
 
+// PGlite in the extension. Its loader finds pglite.wasm, pglite.data and initdb.wasm next to its
+// own module, and each contrib module finds its tarball one folder up from itself: bundled into
+// dist/extension.js, those lookups would point at the wrong files. So PGlite ships as its own
+// published files, in its own layout, under dist/pglite/ (package.json, LICENSE, dist/index.cjs,
+// the WASM and data files, and only the contrib modules the extension imports, with their
+// tarballs); the bundle keeps `@electric-sql/pglite[/contrib/x]` as requires of those files,
+// made only when a dry run starts the database. `vsce package --no-dependencies` ships dist/pglite.
+const PGLITE_PACKAGE = dirname(dirname(require.resolve('@electric-sql/pglite')));
+const PGLITE_OUT = join(root, 'dist', 'pglite');
+const pgliteBesideTheBundle = {
+  name: 'pglite-beside-the-bundle',
+  setup(b) {
+    const contrib = new Set();
+    b.onResolve({ filter: /^@electric-sql\/pglite(\/contrib\/[\w-]+)?$/ }, (a) => {
+      const name = a.path.split('/contrib/')[1];
+      if (name) contrib.add(name);
+      return { path: name ? `./pglite/dist/contrib/${name}.cjs` : './pglite/dist/index.cjs', external: true };
+    });
+    b.onEnd((result) => {
+      if (!result.errors.length) copyPglite([...contrib].sort());
+    });
+  },
+};
+
+/** PGlite's own files, as published, into dist/pglite/: the engine and the contrib modules `names`. */
+function copyPglite(names) {
+  rmSync(PGLITE_OUT, { recursive: true, force: true });
+  mkdirSync(join(PGLITE_OUT, 'dist', 'contrib'), { recursive: true });
+  const copy = (rel) => copyFileSync(join(PGLITE_PACKAGE, rel), join(PGLITE_OUT, rel));
+  const { name, version, license } = JSON.parse(readFileSync(join(PGLITE_PACKAGE, 'package.json'), 'utf8'));
+  // The version is read by the dry run for its cache key (a new PGlite means a new data format).
+  writeFileSync(join(PGLITE_OUT, 'package.json'), `${JSON.stringify({ name, version, license, main: 'dist/index.cjs' }, null, 2)}\n`);
+  for (const f of ['LICENSE', 'dist/index.cjs', 'dist/pglite.wasm', 'dist/pglite.data', 'dist/initdb.wasm']) copy(f);
+  for (const n of names) {
+    copy(`dist/contrib/${n}.cjs`);
+    const source = readFileSync(join(PGLITE_PACKAGE, 'dist', 'contrib', `${n}.cjs`), 'utf8');
+    const tarballs = [...source.matchAll(/new URL\("\.\.\/([\w.-]+\.tar\.gz)"/g)].map((m) => m[1]);
+    if (tarballs.length !== 1) throw new Error(`PGlite contrib module ${n}: expected one "../<name>.tar.gz" in its source, found ${tarballs.length}; see scripts/build.mjs`);
+    copy(`dist/${tarballs[0]}`);
+  }
+}
+
 const common = {
-  plugins: [noConfigLookup, libpgQueryGlue],
+  plugins: [noConfigLookup],
   bundle: true,
   platform: 'node',
   target: 'node18',
@@ -41,7 +82,16 @@ const common = {
 const entries = [
   // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
-  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // PGlite: beside the bundle (see above); `pg` is only for --database-url, which the extension never passes.
+  // Dynamic imports become requires, so PGlite's files load as CommonJS from dist/pglite/.
+  {
+    ...common,
+    plugins: [...common.plugins, pgliteBesideTheBundle],
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    external: ['vscode', 'pg'],
+    supported: { 'dynamic-import': false },
+  },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

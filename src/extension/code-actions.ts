@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../core/types';
 import { ruleOf, toRange } from './convert';
+import { DRY_RUN_ERROR } from './dry-run/dry-run-problems';
 import type { ProjectSession } from './project-session';
 import type { WorkspaceAnalyzer } from './workspace-analyzer';
 
@@ -29,7 +30,8 @@ export class PreflightCodeActions implements vscode.CodeActionProvider {
   }
 
   private async actionsFor(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
-    const ours = context.diagnostics.filter((d) => ruleOf(d) !== null);
+    // Dry-run failures (dry-run-error) are not rule findings: no fixes, ignore comments or rule page.
+    const ours = context.diagnostics.filter((d) => ruleOf(d) !== null && ruleOf(d) !== DRY_RUN_ERROR);
     if (!ours.length || doc.uri.scheme !== 'file') return [];
     const file = doc.uri.fsPath;
     const session = this.analyzer.sessionOf(file);

@@ -3,6 +3,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SHOW_RULE_DOC_COMMAND } from './code-actions';
 import { loadCore } from './core-loader';
+import { DRY_RUN_COMMAND, dryRunMigration } from './dry-run/dry-run-command';
+import type { DryRuns } from './dry-run/dry-runs';
+import { migrationOf, pickMigration } from './migration-picker';
 import type { ProjectSession } from './project-session';
 import { renderReview } from './review-report';
 import type { RuleDocs } from './rule-docs';
@@ -15,6 +18,7 @@ export interface CommandContext {
   docs: RuleDocs;
   log: vscode.LogOutputChannel;
   storageUri: vscode.Uri;
+  dryRuns: DryRuns;
   /** Shows a migration's review panel (src/extension/checklist); without it, the Markdown report. */
   showReview?(session: ProjectSession, migration: string): Promise<void>;
 }
@@ -23,6 +27,7 @@ type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 
 export const COMMANDS: Record<string, Handler> = {
   [REVIEW_COMMAND]: reviewMigration,
+  [DRY_RUN_COMMAND]: dryRunMigration,
   [SHOW_RULE_DOC_COMMAND]: (ctx, ruleId) => ctx.docs.show(typeof ruleId === 'string' ? ruleId : undefined),
   'preflight.reanalyse': async (ctx) => {
     ctx.log.info('Re-analysing the workspace');
@@ -46,46 +51,11 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
   );
 }
 
-interface MigrationPick extends vscode.QuickPickItem {
-  session: ProjectSession;
-  name: string;
-}
-
 /** Quick-pick a migration folder (or take the one given), then open its review as a Markdown preview. */
 async function reviewMigration(ctx: CommandContext, arg?: unknown): Promise<void> {
   await ctx.analyzer.idle();
-  let target: { session: ProjectSession; name: string } | undefined;
-  const given = arg instanceof vscode.Uri ? arg.fsPath : undefined;
-  if (given) {
-    const session = await ctx.analyzer.ensureSessionOf(given);
-    const name = session?.migrationNameOf(given);
-    if (session && name) target = { session, name };
-  }
-  if (!target) {
-    const items: MigrationPick[] = [];
-    for (const session of ctx.analyzer.all()) {
-      for (const m of [...session.project.migrations].reverse()) {
-        const findings = session.analysis?.result.findings.filter((f) => f.migration === m.name) ?? [];
-        const errors = findings.filter((f) => f.severity === 'error').length;
-        const warnings = findings.filter((f) => f.severity === 'warning').length;
-        const changed = session.branch?.changed.has(m.name);
-        items.push({
-          label: m.name,
-          description: `${errors ? `$(error) ${errors} ` : ''}${warnings ? `$(warning) ${warnings} ` : ''}${changed ? '· on this branch' : ''}`.trim(),
-          detail: path.relative(session.workspaceFolder ?? session.project.root, m.dir) || m.dir,
-          session,
-          name: m.name,
-        });
-      }
-    }
-    if (!items.length) {
-      void vscode.window.showInformationMessage('Preflight found no Prisma migrations in this workspace.');
-      return;
-    }
-    const pick = await vscode.window.showQuickPick(items, { title: 'Preflight: Review Migration', placeHolder: 'Migration folder (newest first)', matchOnDetail: true });
-    if (!pick) return;
-    target = pick;
-  }
+  const target = (await migrationOf(ctx.analyzer, arg instanceof vscode.Uri ? arg : undefined)) ?? (await pickMigration(ctx.analyzer, 'Preflight: Review Migration'));
+  if (!target) return;
   await ctx.analyzer.analyse(target.session);
   const analysis = target.session.analysis;
   const migration = analysis?.migrations.find((m) => m.report.name === target.name);

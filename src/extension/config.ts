@@ -63,6 +63,11 @@ export class Config {
     return nonEmpty(this.section.get<string | null>('baseRef', ''));
   }
 
+  /** Dry run: insert one synthetic row per table first, so data-dependent failures show (`preflight trace --sample-rows`). */
+  get dryRunSampleRows(): boolean {
+    return this.section.get<boolean>('dryRun.sampleRows', false) === true;
+  }
+
   /** Severity per rule id; invalid entries are left out (and reported by `problems`). */
   get rules(): Record<string, RuleSetting> {
     const raw = this.section.get<Record<string, unknown>>('rules', {}) ?? {};

@@ -1,6 +1,6 @@
 /**
  * Preflight for VS Code. `activate()` only composes: the analyzer (which loads the core on first
- * need), the diagnostics, hovers, quick fixes, commands and the status bar. Every behaviour lives
+ * need), the diagnostics, hovers, quick fixes, commands, the dry runs and the status bar. Every behaviour lives
  * in its own file of this folder; `src/core` does the analysis and knows nothing of VS Code.
  */
 import * as vscode from 'vscode';
@@ -8,6 +8,7 @@ import { PreflightCodeActions } from './code-actions';
 import { registerChecklistFeatures } from './checklist/index';
 import { registerCommands } from './commands';
 import { DiagnosticsPublisher } from './diagnostics';
+import { DryRuns } from './dry-run/dry-runs';
 import { PreflightHoverProvider } from './hovers';
 import { RuleDocs } from './rule-docs';
 import { StatusBar } from './status-bar';
@@ -32,15 +33,18 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
   const docs = new RuleDocs(context.extensionUri, context.globalStorageUri);
   const diagnostics = new DiagnosticsPublisher(docs.uriOf);
   const status = new StatusBar(analyzer);
-  const checklist = registerChecklistFeatures(context, { analyzer, log }); // the Preflight sidebar and the review panel
+  // Dry runs in PGlite (loaded on the first one); the replay cache lives in the workspace's storage.
+  const dryRuns = new DryRuns({ analyzer, log, storageUri: context.storageUri ?? context.globalStorageUri, docUri: vscode.Uri.joinPath(context.extensionUri, 'docs', 'dry-run.md') });
+  const checklist = registerChecklistFeatures(context, { analyzer, log, dryRuns }); // the Preflight sidebar and the review panel
   context.subscriptions.push(
     log,
     analyzer,
     diagnostics,
     status,
-    vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log)),
+    dryRuns,
+    vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log, dryRuns)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer, log), PreflightCodeActions.metadata),
-    ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, showReview: checklist.showReview }),
+    ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, dryRuns, showReview: checklist.showReview }),
     ...watchWorkspace(analyzer, diagnostics, status),
   );
   log.info(`Preflight ${context.extension.packageJSON.version} activated${vscode.workspace.isTrusted ? '' : ' (restricted mode: static analysis only)'}`);

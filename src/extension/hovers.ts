@@ -1,20 +1,28 @@
 /**
  * Hovers in plain words. On a statement of a migration.sql: the lock it takes on each table and
  * how long it is held, whether it rewrites the table, whether the table is new, and how the
- * project's Prisma version runs the file. On a relation in schema.prisma: the referential
- * actions the migrations leave in the database, the schema's effective ones, the consequence.
+ * project's Prisma version runs the file; after a dry run of exactly this text, what PostgreSQL
+ * really took, and whether that differs from the static claim. On a relation in schema.prisma:
+ * the referential actions the migrations leave in the database, the schema's effective ones, the
+ * consequence.
  */
 import * as vscode from 'vscode';
+import type { TracedStatement } from '../core/trace/types';
+import type { StatementFacts } from '../core/types';
 import type { MigrationAnalysis, PrismaRelation, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
 import { loadCore } from './core-loader';
 import { toRange } from './convert';
+import type { DryRunObservations } from './dry-run/dry-runs';
+import type { DryRunObservation } from './dry-run/observation-store';
+import { engineLabel, observedSummary, staticVsObserved } from './dry-run/observed-words';
 import type { WorkspaceAnalyzer } from './workspace-analyzer';
 
 export class PreflightHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly analyzer: WorkspaceAnalyzer,
     private readonly log: vscode.LogOutputChannel,
+    private readonly dryRuns?: DryRunObservations,
   ) {}
 
   async provideHover(doc: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
@@ -36,13 +44,13 @@ export class PreflightHoverProvider implements vscode.HoverProvider {
     const core = await loadCore();
     const offset = doc.offsetAt(position);
     const migration = session.migrationOf(doc.uri.fsPath);
-    if (migration) return statementHover(core, migration, offset);
+    if (migration) return statementHover(core, migration, offset, this.dryRuns?.current(doc.uri.fsPath, doc.getText()));
     if (session.isSchemaFile(doc.uri.fsPath)) return relationHover(core, session.analysis, doc.uri.fsPath, offset);
     return undefined;
   }
 }
 
-function statementHover(core: Core, m: MigrationAnalysis, offset: number): vscode.Hover | undefined {
+function statementHover(core: Core, m: MigrationAnalysis, offset: number, observed: DryRunObservation | undefined): vscode.Hover | undefined {
   const statements = m.report.statements;
   const st = statements.find((s) => s.range.startOffset <= offset && offset <= s.range.endOffset);
   if (!st) return undefined;
@@ -74,7 +82,23 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number): vscod
   }
   if (facts.uncertain) md.appendMarkdown('- Preflight could not tell everything this statement touches.\n');
   md.appendMarkdown(`\n**How this file runs:** ${capitalise(m.report.execution.reason)}.`);
+  const traced = observed?.result.statements.find((t) => t.index === st.index);
+  if (observed && traced) appendObserved(md, core, observed, facts, traced);
   return new vscode.Hover(md, toRange(st.range));
+}
+
+/** "Observed in a dry run (PGlite, PostgreSQL 18.6): ACCESS EXCLUSIVE on "User"; 3.1 ms", and whether the static claim agrees. */
+function appendObserved(md: vscode.MarkdownString, core: Core, observed: DryRunObservation, facts: StatementFacts, traced: TracedStatement): void {
+  md.appendMarkdown('\n\n**Observed in a dry run** ');
+  md.appendText(`(${engineLabel(observed.result)}): ${observedSummary(core, traced)}.`);
+  const differences = staticVsObserved(core, facts, traced);
+  if (differences === null) return;
+  if (differences.length === 0) {
+    md.appendMarkdown('\n\nThe static analysis above agrees.');
+    return;
+  }
+  md.appendMarkdown('\n\n**The static analysis and the dry run differ:** ');
+  md.appendText(`${differences.join('; ')}.`);
 }
 
 /** "until the migration ends" / "while the statement runs" / "until the COMMIT on line 12". */

@@ -114,6 +114,34 @@ export interface StatementView {
   rewrites: string[];
   newTables: string[];
   findings: { rule: string; severity: SeverityView; message: string }[];
+  /** What the latest dry run of exactly this text saw; absent without one. */
+  observed?: ObservedStatementView;
+}
+
+/** One statement as a dry run (PGlite) saw it. */
+export interface ObservedStatementView {
+  status: 'applied' | 'rolled-back' | 'failed' | 'not-run' | 'transaction-control';
+  /** As the hover says it: `ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms`. */
+  summary: string;
+  /** Table locks the statement acquired, e.g. `{ table: '"User"', lock: 'ACCESS EXCLUSIVE' }`. */
+  locks: { table: string; lock: string }[];
+  rewrites: string[];
+  durationMs: number;
+  error?: { sqlstate: string; message: string; hint?: string; line: number };
+  /** Where the static analysis and the dry run disagree, in words; empty when they agree; absent when not comparable. */
+  differences?: string[];
+}
+
+/** The latest dry run of the migration, when it still matches the file. */
+export interface DryRunView {
+  /** `PGlite, PostgreSQL 18.6`. */
+  engine: string;
+  outcome: 'applied' | 'failed' | 'partially-applied';
+  /** One sentence: engine, outcome, time, how the history was replayed. */
+  summary: string;
+  /** When it finished, as the user's clock shows it. */
+  at: string;
+  notices: string[];
 }
 
 export interface OnDeleteChangeView {
@@ -151,6 +179,8 @@ export interface ReviewViewModel {
   checklist: ChecklistStatusView | null;
   notices: string[];
   actions: { dryRun: boolean };
+  /** The latest dry run of exactly this text (each statement's `observed` has the details), or null. */
+  dryRun: DryRunView | null;
   /** Grows with every model the extension builds: a reloaded page shows the newest one it has. */
   revision: number;
 }

@@ -5,6 +5,7 @@
  * commands, and returns what the rest of the extension uses (the review presenter).
  */
 import * as vscode from 'vscode';
+import type { DryRunObservations } from '../dry-run/dry-runs';
 import type { ProjectSession } from '../project-session';
 import type { WorkspaceAnalyzer } from '../workspace-analyzer';
 import { ChecklistService } from './checklist-service';
@@ -18,6 +19,8 @@ export const MIGRATIONS_VIEW_ID = 'preflight.migrations';
 export interface ChecklistServices {
   analyzer: WorkspaceAnalyzer;
   log: vscode.LogOutputChannel;
+  /** What dry runs observed: the review panel shows it per statement. */
+  dryRuns: DryRunObservations;
 }
 
 export interface ChecklistFeatures {
@@ -34,7 +37,7 @@ function dirOf(arg: unknown, selection: MigrationSelection): string | null {
 }
 
 export function registerChecklistFeatures(context: vscode.ExtensionContext, services: ChecklistServices): ChecklistFeatures {
-  const { analyzer, log } = services;
+  const { analyzer, log, dryRuns } = services;
   const checklists = new ChecklistService(analyzer, log);
   const selection = new MigrationSelection(analyzer);
   const tree = new MigrationsTree(analyzer, checklists);
@@ -44,7 +47,7 @@ export function registerChecklistFeatures(context: vscode.ExtensionContext, serv
     selection.select(dir);
     await checklistView.reveal();
   };
-  const reviews = new ReviewPanels({ analyzer, checklists, log, extensionUri: context.extensionUri, showChecklist });
+  const reviews = new ReviewPanels({ analyzer, checklists, log, dryRuns, extensionUri: context.extensionUri, showChecklist });
 
   const commands: Record<string, (arg?: unknown) => unknown> = {
     [SHOW_CHECKLIST_COMMAND]: (arg) => {

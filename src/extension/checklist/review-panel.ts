@@ -2,8 +2,9 @@
  * `Preflight: Review Migration…` as a webview panel per migration folder: a summary by category,
  * the statements with their locks in plain words, the foreign keys whose deletes change, the
  * checklist's progress, and buttons to open the checklist, write down.sql and start a dry run
- * (when a dry-run command is registered and the workspace is trusted). Follows the analysis as
- * the migration is edited, and the checklist file as it is ticked.
+ * (when a dry-run command is registered and the workspace is trusted), with what the latest dry
+ * run of exactly this text observed per statement. Follows the analysis as the migration is
+ * edited, the checklist file as it is ticked, and the dry runs as they finish or go stale.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +12,7 @@ import { Catalog } from '../../core/catalog/model';
 import type { HostToReviewMessage, ReviewAction, ReviewViewModel } from '../../shared/messages';
 import { SHOW_RULE_DOC_COMMAND } from '../code-actions';
 import { loadCore } from '../core-loader';
+import type { DryRunOutcome, DryRunObservations } from '../dry-run/dry-runs';
 import type { ProjectSession } from '../project-session';
 import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import type { ChecklistService, MigrationRef } from './checklist-service';
@@ -26,6 +28,8 @@ export interface ReviewPanelHost {
   analyzer: WorkspaceAnalyzer;
   checklists: ChecklistService;
   log: vscode.LogOutputChannel;
+  /** What dry runs observed (shown per statement while the file still matches). */
+  dryRuns: DryRunObservations;
   extensionUri: vscode.Uri;
   /** Binds the Checklist view to a folder and shows it. */
   showChecklist(dir: string): Promise<void>;
@@ -41,6 +45,7 @@ export class ReviewPanels implements vscode.Disposable {
         for (const p of this.panels.values()) if (host.analyzer.sessionOf(p.dir) === session) void p.update();
       }),
       host.checklists.onDidChange((dir) => this.panelOf(dir)?.updateChecklistStatus()),
+      host.dryRuns.onDidChange((file) => void this.panelOf(path.dirname(file))?.update()),
     );
   }
 
@@ -184,7 +189,8 @@ class ReviewPanel {
       case 'dryRun': {
         const command = await dryRunCommand();
         if (!command) throw new Error('no dry-run command is available (it needs a trusted workspace)');
-        await vscode.commands.executeCommand(command, vscode.Uri.file(ref.sqlFile));
+        const outcome = await vscode.commands.executeCommand<DryRunOutcome | undefined>(command, vscode.Uri.file(ref.sqlFile));
+        if (outcome?.message) this.post({ type: 'done', action, message: outcome.message });
         break;
       }
     }
@@ -215,14 +221,16 @@ async function buildReviewModel(host: ReviewPanelHost, ref: MigrationRef): Promi
   if (!analysis || at < 0) return null;
   const core = await loadCore();
   const root = ref.session.workspaceFolder ?? ref.session.project.root;
+  const migration = analysis.migrations[at];
   return reviewViewModel({
     core,
     analysis,
-    migration: analysis.migrations[at],
+    migration,
     before: at > 0 ? analysis.migrations[at - 1].after : new Catalog(),
     file: path.relative(root, ref.sqlFile).split(path.sep).join('/'),
     checklist: await statusOf(host, ref),
     dryRun: (await dryRunCommand()) !== undefined,
+    observed: host.dryRuns.current(ref.sqlFile, migration.parsed.text) ?? null,
     revision: ++revisions,
   });
 }

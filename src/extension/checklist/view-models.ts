@@ -7,9 +7,13 @@ import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState } from '../../
 import { mergeState, type ParsedChecklistFile } from '../../core/checklist/markdown';
 import type { Catalog, Constraint, FkAction } from '../../core/catalog/model';
 import type { Finding, RuleCategory } from '../../core/types';
-import type { CategoryView, ChecklistStatusView, ChecklistViewModel, FindingView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
+import type { TracedStatement } from '../../core/trace/types';
+import type { StatementFacts } from '../../core/types';
+import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView, FindingView, ObservedStatementView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
 import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
+import type { DryRunObservation } from '../dry-run/observation-store';
+import { engineLabel, observedSummary, runSummary, staticVsObserved } from '../dry-run/observed-words';
 
 /** The state a checklist shows: the file's, carried over to the current items (or empty). */
 function currentState(list: Checklist, file: ParsedChecklistFile | null) {
@@ -90,6 +94,8 @@ export interface ReviewInput {
   file: string;
   checklist: ChecklistStatusView | null;
   dryRun: boolean;
+  /** The latest dry run of exactly the analysed text (the caller checks that it is current). */
+  observed?: DryRunObservation | null;
   revision: number;
 }
 
@@ -109,8 +115,10 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
 
+  const observed = input.observed ?? null;
   const statements: StatementView[] = m.statements.map((st) => {
     const sql = migration.parsed.statements[st.index];
+    const traced = observed?.result.statements.find((t) => t.index === st.index);
     const text = (sql?.text ?? '').replace(/\s+/g, ' ').trim();
     const mine = migration.findings.filter((f) =>
       f.statementIndex !== undefined ? f.statementIndex === st.index : f.range.startOffset >= st.range.startOffset && f.range.startOffset < st.range.endOffset,
@@ -129,6 +137,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
       rewrites: st.facts.rewrites.map((t) => core.displayTable(t)),
       newTables: st.facts.newTables.map((t) => core.displayTable(t)),
       findings: mine.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message })),
+      ...(traced ? { observed: observedStatementView(core, st.facts, traced) } : {}),
     };
   });
 
@@ -144,7 +153,32 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     checklist: input.checklist,
     notices: analysis.result.notices,
     actions: { dryRun: input.dryRun },
+    dryRun: observed ? dryRunView(observed) : null,
     revision: input.revision,
+  };
+}
+
+function dryRunView(o: DryRunObservation): DryRunView {
+  return {
+    engine: engineLabel(o.result),
+    outcome: o.result.outcome,
+    summary: runSummary(o.result),
+    at: new Date(o.finishedAt).toLocaleTimeString(),
+    notices: o.result.notices,
+  };
+}
+
+/** A statement as the dry run saw it, next to the static claim. */
+export function observedStatementView(core: ReviewInput['core'], facts: StatementFacts, t: TracedStatement): ObservedStatementView {
+  const differences = staticVsObserved(core, facts, t);
+  return {
+    status: t.status,
+    summary: observedSummary(core, t),
+    locks: t.locksObserved ? t.locks.map((l) => ({ table: core.displayTable(l.table), lock: core.lockName(l.mode) })) : [],
+    rewrites: t.rewrites.map((r) => core.displayTable(r)),
+    durationMs: t.durationMs,
+    ...(t.error ? { error: { sqlstate: t.error.sqlstate, message: t.error.message, ...(t.error.hint ? { hint: t.error.hint } : {}), line: t.error.line } } : {}),
+    ...(differences ? { differences } : {}),
   };
 }
 

@@ -2,8 +2,8 @@
  * The review panel as an element tree: what the migration does, statement by statement, and
  * what it means for production. Pure: no DOM, so tests render it to a string.
  */
-import type { ChecklistStatusView, LockView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
-import { h, type VElement } from '../dom';
+import type { ChecklistStatusView, DryRunView, LockView, ObservedStatementView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
+import { h, type VElement, type VNode } from '../dom';
 
 export interface ReviewUiState {
   /** The last action's outcome, shown under the buttons. */
@@ -125,6 +125,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
           ),
         ),
       ),
+    model.dryRun && renderDryRun(model.dryRun),
     h(
       'section',
       null,
@@ -132,8 +133,21 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
       h(
         'table',
         { class: 'statements' },
-        h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Statement'), h('th', null, 'Locks (what they block)'), h('th', null, 'Rewrites'), h('th', null, 'Findings'))),
-        h('tbody', null, model.statements.map(renderStatement)),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            h('th', null, '#'),
+            h('th', null, 'Statement'),
+            h('th', null, 'Locks (what they block)'),
+            h('th', null, 'Rewrites'),
+            model.dryRun && h('th', { class: 'observed' }, 'Observed in a dry run'),
+            h('th', null, 'Findings'),
+          ),
+        ),
+        h('tbody', null, model.statements.map((st) => renderStatement(st, model.dryRun !== null))),
       ),
     ),
     model.notices.length > 0 && h('section', null, h('h2', null, 'Notes'), h('ul', null, model.notices.map((n) => h('li', null, n)))),
@@ -159,7 +173,7 @@ function renderLock(l: LockView): VElement {
   return h('li', { class: l.existing ? 'lock' : 'lock new-table' }, h('strong', null, l.lock), ' on ', h('code', null, l.table), l.existing ? `: ${l.blocks}` : ' (created in this migration: blocks nobody)');
 }
 
-function renderStatement(st: StatementView): VElement {
+function renderStatement(st: StatementView, dryRun: boolean): VElement {
   return h(
     'tr',
     { 'data-statement': st.index },
@@ -167,8 +181,33 @@ function renderStatement(st: StatementView): VElement {
     h('td', null, h('code', { class: 'sql', title: st.kind }, st.sql)),
     h('td', null, st.locks.length ? h('ul', { class: 'locks' }, st.locks.map(renderLock)) : '—'),
     h('td', null, st.rewrites.length ? st.rewrites.map((t, i) => [i ? ', ' : '', h('code', null, t)]).flat() : '—'),
+    dryRun && h('td', { class: 'observed', 'data-observed': st.observed?.status ?? 'none' }, st.observed ? renderObserved(st.observed) : '—'),
     h('td', null, st.findings.length ? h('ul', { class: 'findings compact' }, st.findings.map((f) => h('li', null, severityBadge(f.severity), ' ', ruleButton(f.rule)))) : '—'),
   );
+}
+
+/** The latest dry run of this text: engine, outcome, when; its notes (unsupported extensions, replay failures). */
+function renderDryRun(d: DryRunView): VElement {
+  return h(
+    'section',
+    { class: 'dry-run', 'data-outcome': d.outcome },
+    h('h2', null, 'Dry run'),
+    h('p', { class: `banner${d.outcome === 'applied' ? '' : ' error'}`, role: 'status' }, d.summary, ` Finished at ${d.at}; the column “Observed in a dry run” below shows what PostgreSQL took per statement.`),
+    d.notices.length > 0 && h('ul', null, d.notices.map((n) => h('li', null, n))),
+  );
+}
+
+/** One statement as the dry run saw it, and where the static claim differs. */
+function renderObserved(o: ObservedStatementView): VNode[] {
+  const out: VNode[] = [];
+  if (o.status === 'failed' && o.error) {
+    out.push(h('div', null, severityBadge('error'), ' ', h('strong', null, `SQLSTATE ${o.error.sqlstate}`), `: ${o.error.message}`, ' ', lineButton(o.error.line)));
+    if (o.error.hint) out.push(h('div', { class: 'sub' }, `Hint: ${o.error.hint}`));
+    return out;
+  }
+  out.push(h('div', null, o.summary));
+  if (o.differences?.length) out.push(h('div', { class: 'sub differs' }, `Differs from the static analysis: ${o.differences.join('; ')}`));
+  return out;
 }
 
 function capitalise(s: string): string {

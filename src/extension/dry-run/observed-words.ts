@@ -1,0 +1,122 @@
+/**
+ * A dry run's observations in plain words, for the hover and the review panel: what each
+ * statement locked, rewrote and took, and where that differs from the static analysis. No
+ * `vscode` here: unit-tested under Node.
+ */
+import type { TracedStatement, TraceResult } from '../../core/trace/types';
+import { LOCK_MODES, type LockMode, type StatementFacts, type TableLock } from '../../core/types';
+import type { Core } from '../core-loader';
+
+/** The core's wording of locks and tables (the same words the static hover uses). */
+export type DryRunWords = Pick<Core, 'displayTable' | 'lockName'>;
+
+/** `PGlite, PostgreSQL 18.6` (or `PostgreSQL 16.4` for a server). */
+export function engineLabel(result: Pick<TraceResult, 'engine' | 'serverVersion'>): string {
+  const pg = /PostgreSQL (\d+(?:\.\d+)?)/.exec(result.serverVersion)?.[1];
+  const server = pg ? `PostgreSQL ${pg}` : 'PostgreSQL';
+  return result.engine === 'pglite' ? `PGlite, ${server}` : server;
+}
+
+/** `3.1 ms`, `120 ms`, `2.4 s`. */
+export function formatDuration(ms: number): string {
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+export function lockWords(words: DryRunWords, locks: readonly TableLock[]): string {
+  return locks.map((l) => `${words.lockName(l.mode)} on ${words.displayTable(l.table)}`).join(', ');
+}
+
+/**
+ * One statement as the dry run saw it: `ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms`,
+ * or why there is nothing to see (failed, not run, locks not observable).
+ */
+export function observedSummary(words: DryRunWords, st: TracedStatement): string {
+  switch (st.status) {
+    case 'failed':
+      return st.error ? `failed with SQLSTATE ${st.error.sqlstate}: ${st.error.message}` : 'failed';
+    case 'not-run':
+      return 'not run: an earlier statement failed';
+    case 'transaction-control':
+      return 'transaction control, carried out as written';
+    default:
+      break;
+  }
+  const parts: string[] = [];
+  if (!st.locksObserved) parts.push('locks not observable (it runs outside a transaction block)');
+  else if (st.locks.length) parts.push(lockWords(words, st.locks));
+  else if (st.heldLocks.length) parts.push(`no new table lock (its transaction already holds ${lockWords(words, st.heldLocks)})`);
+  else parts.push('no table lock');
+  if (st.rewrites.length) parts.push(`rewrote ${st.rewrites.map((t) => words.displayTable(t)).join(', ')}`);
+  parts.push(formatDuration(st.durationMs));
+  if (st.status === 'rolled-back') parts.push('rolled back when a later statement failed');
+  return parts.join('; ');
+}
+
+const rank = (mode: LockMode) => LOCK_MODES.indexOf(mode);
+
+function strongest(locks: readonly TableLock[]): Map<string, LockMode> {
+  const out = new Map<string, LockMode>();
+  for (const l of locks) {
+    const had = out.get(l.table);
+    if (!had || rank(l.mode) > rank(had)) out.set(l.table, l.mode);
+  }
+  return out;
+}
+
+/**
+ * Modes a static claim may hold that an empty shadow database does not show: the row locks that
+ * foreign-key triggers take on rows written (production tables have rows, the dry run's do not).
+ */
+const ROW_LEVEL: ReadonlySet<LockMode> = new Set(['RowShareLock', 'RowExclusiveLock']);
+
+/**
+ * Where the static analysis and the dry run disagree on one statement, in words; empty when they
+ * agree. Null when they cannot be compared: the statement did not run, failed, or the static
+ * analysis could not tell what it touches. A lock an earlier statement of the same transaction
+ * already holds (at least as strong) counts as seen: PostgreSQL does not take it again.
+ */
+export function staticVsObserved(words: DryRunWords, facts: StatementFacts, st: TracedStatement): string[] | null {
+  if (facts.uncertain || (st.status !== 'applied' && st.status !== 'rolled-back')) return null;
+  const out: string[] = [];
+  if (st.locksObserved) {
+    const claimed = strongest(facts.locks);
+    const seen = strongest(st.locks);
+    const held = strongest(st.heldLocks);
+    for (const [table, mode] of claimed) {
+      const observed = seen.get(table);
+      if (observed === mode) continue;
+      const alreadyHeld = held.get(table);
+      if (!observed && alreadyHeld && rank(alreadyHeld) >= rank(mode)) continue;
+      if (ROW_LEVEL.has(mode) && (!observed || rank(observed) < rank(mode))) continue;
+      const name = words.displayTable(table);
+      out.push(`${name}: static ${words.lockName(mode)}, observed ${observed ? words.lockName(observed) : 'no lock'}`);
+    }
+    for (const [table, observed] of seen) {
+      if (!claimed.has(table)) out.push(`${words.displayTable(table)}: static no lock, observed ${words.lockName(observed)}`);
+    }
+  }
+  const expected = new Set(facts.rewrites);
+  const rewritten = new Set(st.rewrites);
+  for (const t of expected) if (!rewritten.has(t)) out.push(`${words.displayTable(t)}: static rewrite, observed none`);
+  for (const t of rewritten) if (!expected.has(t)) out.push(`${words.displayTable(t)}: static no rewrite, observed a rewrite`);
+  return out;
+}
+
+/** "applied cleanly" / "failed: nothing of it stays applied" / "failed midway: ...". */
+export function outcomeWords(outcome: TraceResult['outcome']): string {
+  switch (outcome) {
+    case 'applied':
+      return 'applied cleanly';
+    case 'failed':
+      return 'failed: nothing of it stays applied';
+    case 'partially-applied':
+      return 'failed midway: the statements before the failure stay applied';
+  }
+}
+
+/** What the run was, in one sentence: the engine, the outcome, and how the history got there. */
+export function runSummary(result: TraceResult): string {
+  const history = `${result.replay.migrations} earlier migration${result.replay.migrations === 1 ? '' : 's'} ${result.replay.cached ? 'restored from the cache' : 'replayed'} in ${formatDuration(result.replay.durationMs)}`;
+  return `Dry run on ${engineLabel(result)}: ${outcomeWords(result.outcome)} (${formatDuration(result.totalMs)}; ${history}).`;
+}

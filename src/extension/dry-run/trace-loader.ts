@@ -1,0 +1,9 @@
+/** Loads the dry run (`trace-api.ts`) on first need, as `core-loader.ts` does for the analysis. */
+export type Trace = typeof import('./trace-api');
+
+let loading: Promise<Trace> | null = null;
+
+export function loadTrace(): Promise<Trace> {
+  loading ??= import('./trace-api');
+  return loading;
+}
