@@ -30,35 +30,39 @@ export default defineRule({
     },
   },
   checkMigration(ctx) {
+    // Per transaction, the strongest write-blocking lock on each existing table so far, and the
+    // first statement that took it: kept up to date in one pass (a batch file can be thousands of
+    // statements long).
+    const heldByGroup = new Map<readonly number[], Map<string, { mode: LockMode; statement: number }>>();
     for (const st of ctx.statements) {
       const group = ctx.transactionOf(st.index);
       if (!group) continue;
+      let held = heldByGroup.get(group);
+      if (!held) heldByGroup.set(group, (held = new Map()));
       const slow = slowWorkOf(ctx, st);
-      if (!slow) continue;
-      const held = new Map<string, { mode: LockMode; statement: number }>();
-      for (const j of group) {
-        if (j >= st.index) break;
-        const earlier = ctx.statements[j];
-        for (const l of earlier.facts.locks) {
-          if (rank(l.mode) < BLOCKS_WRITES || !isExistingTable(ctx, earlier, l.table)) continue;
-          const prev = held.get(l.table);
-          if (!prev || rank(l.mode) > rank(prev.mode)) held.set(l.table, { mode: l.mode, statement: j });
-        }
+      if (slow) report(ctx, st, slow, held);
+      for (const l of st.facts.locks) {
+        if (rank(l.mode) < BLOCKS_WRITES || !isExistingTable(ctx, st, l.table)) continue;
+        const prev = held.get(l.table);
+        if (!prev || rank(l.mode) > rank(prev.mode)) held.set(l.table, { mode: l.mode, statement: st.index });
       }
-      const own = new Map(st.facts.locks.map((l) => [l.table, l.mode]));
-      const still = [...held].filter(([table, h]) => !own.has(table) || rank(own.get(table)!) < rank(h.mode));
-      if (!still.length) continue;
-      still.sort(([, a], [, b]) => rank(b.mode) - rank(a.mode) || a.statement - b.statement);
-      const [table, h] = still[0];
-      const others = still.length > 1 ? ` (and locks on ${still.length - 1} more table${still.length > 2 ? 's' : ''})` : '';
-      ctx.report({
-        statement: st.index,
-        message: `While this statement ${slow}, the ${describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${others}. ${sharedTransactionReason(ctx, st.index)}.`,
-        help: 'Move the slow statement (or the one that takes the lock) into a migration folder of its own, so the lock ends before the slow work starts.',
-      });
     }
   },
 });
+
+function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held: ReadonlyMap<string, { mode: LockMode; statement: number }>): void {
+  const own = new Map(st.facts.locks.map((l) => [l.table, l.mode]));
+  const still = [...held].filter(([table, h]) => !own.has(table) || rank(own.get(table)!) < rank(h.mode));
+  if (!still.length) return;
+  still.sort(([, a], [, b]) => rank(b.mode) - rank(a.mode) || a.statement - b.statement);
+  const [table, h] = still[0];
+  const others = still.length > 1 ? ` (and locks on ${still.length - 1} more table${still.length > 2 ? 's' : ''})` : '';
+  ctx.report({
+    statement: st.index,
+    message: `While this statement ${slow}, the ${describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${others}. ${sharedTransactionReason(ctx, st.index)}.`,
+    help: 'Move the slow statement (or the one that takes the lock) into a migration folder of its own, so the lock ends before the slow work starts.',
+  });
+}
 
 /** What makes a statement slow on an existing table, as a verb phrase ("builds an index on "Post""), or null. */
 export function slowWorkOf(ctx: MigrationContext, st: AnalyzedStatement): string | null {
