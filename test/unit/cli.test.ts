@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -126,9 +126,15 @@ describe('preflight CLI', function () {
       writeFileSync(m5, readFileSync(m5, 'utf8') + '\n-- edited after deploy\n');
       const schema = path.join(shop, 'prisma/schema.prisma');
       writeFileSync(schema, readFileSync(schema, 'utf8').replace(/(sale\s+Sale\s+@relation\([^)]*onDelete: )Cascade/, '$1Restrict'));
+      // Line endings alone are no change (a Windows checkout); a new folder is a change, not an edit.
+      const m1 = path.join(shop, 'prisma/migrations/20250114093012_init/migration.sql');
+      writeFileSync(m1, readFileSync(m1, 'utf8').replace(/\r?\n/g, '\r\n'));
+      mkdirSync(path.join(shop, 'prisma/migrations/20991231000000_later'));
+      writeFileSync(path.join(shop, 'prisma/migrations/20991231000000_later/migration.sql'), 'DROP TABLE "Session";\n');
       const { out } = await run(['check', shop, '--since', 'main', '--format', 'json']);
       const json = JSON.parse(out);
-      assert.deepEqual(json.migrations.map((m: { name: string }) => m.name), ['20250916112205_remove_customer_loyalty_points']);
+      assert.deepEqual(json.migrations.map((m: { name: string }) => m.name), ['20250916112205_remove_customer_loyalty_points', '20991231000000_later']);
+      assert.deepEqual(json.findings.filter((f: { rule: string }) => f.rule === 'migration-modified').map((f: { migration: string }) => f.migration), ['20250916112205_remove_customer_loyalty_points']);
       const rules = json.findings.map((f: { rule: string }) => f.rule);
       assert.ok(rules.includes('migration-modified'), rules.join(','));
       assert.ok(rules.includes('prisma-on-delete-change'), rules.join(','));

@@ -4,6 +4,7 @@
  * past the caller's control.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
 import type { SchemaFile } from '../prisma/schema';
@@ -49,13 +50,48 @@ export function defaultBranchMergeBase(dir: string): { ref: string; commit: stri
   return null;
 }
 
-function showAtRef(top: string, commit: string, file: string): string | null {
-  const rel = path.relative(top, file).split(path.sep).join('/');
+/** Blob ids at `commit` of every file under `paths` (relative to `top`, `/`-separated): one `git ls-tree`. */
+function blobsAtRef(top: string, commit: string, paths: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!paths.length) return out;
+  let listing: string;
   try {
-    return git(top, ['show', `${commit}:${rel}`]);
+    listing = git(top, ['ls-tree', '-r', '-z', commit, '--', ...paths]);
   } catch {
-    return null;
+    return out;
   }
+  for (const entry of listing.split('\0')) {
+    // "<mode> blob <id>\t<path>"
+    const tab = entry.indexOf('\t');
+    const meta = entry.slice(0, tab).split(' ');
+    if (tab > 0 && meta[1] === 'blob') out.set(entry.slice(tab + 1), meta[2]);
+  }
+  return out;
+}
+
+/** The contents of several blobs in one `git cat-file --batch`. */
+function readBlobs(top: string, ids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const buf = execFileSync('git', ['cat-file', '--batch'], { cwd: top, input: `${ids.join('\n')}\n`, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024, timeout: 30_000 });
+  let at = 0;
+  while (at < buf.length) {
+    // "<id> blob <size>\n<content>\n", or "<id> missing\n"
+    const nl = buf.indexOf(10, at);
+    if (nl < 0) break;
+    const [id, type, size] = buf.toString('utf8', at, nl).split(' ');
+    at = nl + 1;
+    if (type !== 'blob') continue;
+    out.set(id, buf.toString('utf8', at, at + Number(size)));
+    at += Number(size) + 1;
+  }
+  return out;
+}
+
+/** Git's id for a blob with this content. */
+function blobId(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
 }
 
 export interface ChangesSinceRef {
@@ -73,23 +109,33 @@ export function changesSinceRef(project: PrismaProject, ref: string, readCurrent
   const top = gitTopLevel(project.root);
   if (!top) throw new Error(`--since needs a git repository, and ${project.root} is not in one`);
   const commit = resolveRef(top, ref);
-  const changed = new Set<string>();
-  const modified: MigrationFolder[] = [];
-  for (const m of project.migrations) {
-    if (!m.sqlFile) continue;
-    const before = showAtRef(top, commit, m.sqlFile);
-    const now = readCurrent(m.sqlFile);
-    if (before === null) changed.add(m.name);
-    else if (now !== null && normalizeEol(before) !== normalizeEol(now)) {
-      changed.add(m.name);
-      modified.push(m);
+  const rel = (file: string) => path.relative(top, file).split(path.sep).join('/');
+  // Two git processes whatever the size of the history: the ids of every file at the ref, then the
+  // contents of only the files whose id differs from the working copy's (line endings aside).
+  const sqlFiles = project.migrations.filter((m) => m.sqlFile);
+  const atRef = blobsAtRef(top, commit, [...new Set(sqlFiles.map((m) => rel(path.dirname(path.dirname(m.sqlFile!)))).concat(project.schemaFiles.map(rel)))]);
+  const added = new Set<string>();
+  const candidates: { migration: MigrationFolder; id: string; now: string }[] = [];
+  for (const m of sqlFiles) {
+    const id = atRef.get(rel(m.sqlFile!));
+    if (id === undefined) {
+      added.add(m.name);
+      continue;
     }
+    const now = readCurrent(m.sqlFile!);
+    if (now === null || blobId(now) === id || blobId(normalizeEol(now)) === id) continue;
+    candidates.push({ migration: m, id, now });
   }
+  const schemaIds = project.schemaFiles.map((f) => atRef.get(rel(f)));
+  const blobs = readBlobs(top, [...new Set([...candidates.map((c) => c.id), ...schemaIds.filter((id): id is string => id !== undefined)])]);
+  const modified = candidates.filter((c) => normalizeEol(blobs.get(c.id) ?? '') !== normalizeEol(c.now)).map((c) => c.migration);
+  const edited = new Set(modified.map((m) => m.name));
+  const changed = new Set(sqlFiles.filter((m) => added.has(m.name) || edited.has(m.name)).map((m) => m.name));
   const baseSchemaFiles: SchemaFile[] = [];
-  for (const f of project.schemaFiles) {
-    const text = showAtRef(top, commit, f);
-    if (text !== null) baseSchemaFiles.push({ path: f, text });
-  }
+  project.schemaFiles.forEach((f, k) => {
+    const text = schemaIds[k] === undefined ? undefined : blobs.get(schemaIds[k]!);
+    if (text !== undefined) baseSchemaFiles.push({ path: f, text });
+  });
   return { ref, commit, changed, modified, baseSchemaFiles };
 }
 
