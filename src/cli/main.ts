@@ -191,6 +191,11 @@ function mergeResults(results: readonly AnalysisResult[]): AnalysisResult {
 
 /** Process entry: real stdio, exit code set once output is flushed. */
 export function run(): void {
+  // `preflight check | head`: the reader may go away before the report is written. That is no
+  // error of ours (git and grep stay quiet too); the exit code still tells the result.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   main(process.argv.slice(2), { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), cwd: process.cwd(), env: process.env, isTTY: process.stdout.isTTY === true }).then(
     (code) => {
       process.exitCode = code;

@@ -5,7 +5,7 @@
  * statements, same positions, same findings.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -45,5 +45,16 @@ describe('bundled CLI', function () {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a reader that closes the pipe early (preflight check | head) ends the run quietly, with the exit code', async function () {
+    if (!existsSync(CLI)) this.skip();
+    const child = spawn(process.execPath, [CLI, 'check', 'examples/shop', '--format', 'json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(err, '');
+    assert.equal(code, 1); // the example has errors
   });
 });
