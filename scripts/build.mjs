@@ -11,20 +11,6 @@ const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
-// @mrleebo/prisma-ast looks for a `prisma-ast` config file from the working directory upwards at
-// import time (lilconfig) and would execute a `.js` one found in the user's repository. Our parser
-// passes its options explicitly, so the bundles get a lookup that finds nothing and runs nothing.
-const noConfigLookup = {
-  name: 'no-prisma-ast-config-lookup',
-  setup(b) {
-    b.onResolve({ filter: /^lilconfig$/ }, () => ({ path: 'lilconfig', namespace: 'preflight-stub' }));
-    b.onLoad({ filter: /.*/, namespace: 'preflight-stub' }, () => ({
-      contents: 'const none = { search: () => null, load: () => null };\nexports.lilconfigSync = () => none;\nexports.lilconfig = () => ({ search: async () => null, load: async () => null });',
-      loader: 'js',
-    }));
-  },
-};
-
 // PGlite in the extension. Its loader finds pglite.wasm, pglite.data and initdb.wasm next to its
 // own module, and each contrib module finds its tarball one folder up from itself: bundled into
 // dist/extension.js, those lookups would point at the wrong files. So PGlite ships as its own
@@ -68,7 +54,7 @@ function copyPglite(names) {
 }
 
 const common = {
-  plugins: [noConfigLookup],
+  plugins: [],
   bundle: true,
   platform: 'node',
   target: 'node18',

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { blankBlockComments } from '../../src/core/prisma/block-comments';
 import { prismaForeignKeyName } from '../../src/core/prisma/constraint-names';
 import { sqlReferentialAction } from '../../src/core/prisma/referential-actions';
 import { findRelation, parsePrismaSchema, type PrismaRelation, type PrismaSchemaModel, type SchemaFile } from '../../src/core/prisma/schema';
@@ -238,14 +237,6 @@ describe('prisma schema: relations and referential actions', () => {
     assert.equal(textOf(text, r.fieldRange), 'author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)');
     assert.deepEqual(schema.models.find((m) => m.name === 'Post')!.fields.map((f) => f.name), ['id', 'author', 'authorId', 'title']);
   });
-
-  it('blanking block comments keeps length and line breaks, and leaves strings and // comments alone', () => {
-    const text = 'a /* x\r\n y 😀 */ b "/* s */" // c /* d\ne /* open';
-    const { text: blanked, unterminatedAt } = blankBlockComments(text);
-    assert.equal(blanked, 'a     \r\n         b "/* s */" // c /* d\ne        ');
-    assert.equal(blanked.length, text.length);
-    assert.equal(unterminatedAt, text.lastIndexOf('/*'));
-  });
 });
 
 describe('prisma schema: models, enums, datasource', () => {
@@ -319,6 +310,132 @@ describe('prisma schema: models, enums, datasource', () => {
     assert.equal(relative(dir, user.file), 'models/user.prisma');
     assert.equal(user.fields.find((f) => f.name === 'role')!.kind, 'enum');
     assert.deepEqual(schema.enums.map((e) => [e.dbName, e.schema, e.dbValues]), [['user_role', 'auth', ['member', 'admin']]]);
+  });
+});
+
+/** `name:type?[] column` of every field, model by model. */
+function fieldsOf(schema: PrismaSchemaModel): string[] {
+  return schema.models.flatMap((m) => m.fields.map((f) => `${m.name}.${f.name}:${f.type}${f.list ? '[]' : ''}${f.optional ? '?' : ''} ${f.column}`));
+}
+
+describe('prisma schema: the syntax', () => {
+  it('reads a field: type, `?` or `[]`, attributes; strings with escapes', () => {
+    const text = [
+      'model A {',
+      '  id     Int      @id @map("a\\"b\\\\c\\u00e9\\n")',
+      '  tags   String[] @default([])',
+      '  note   String?  @map(name: "note")',
+      '  search Unsupported("tsvector")? @default(dbgenerated("to_tsvector(\'simple\', \\"x\\")"))',
+      '}',
+    ].join('\n');
+    const schema = parse(text);
+    assert.deepEqual(schema.problems, []);
+    assert.deepEqual(fieldsOf(schema), ['A.id:Int a"b\\cé\n', 'A.tags:String[] tags', 'A.note:String? note', 'A.search:Unsupported("tsvector")? search']);
+    assert.equal(schema.models[0].fields[3].kind, 'unsupported');
+  });
+
+  it('reads block attributes and every kind of argument value', () => {
+    const text = [
+      'model Order {',
+      '  id        Int      @default(autoincrement())',
+      '  shopId    Int      @default(-1)',
+      '  total     Decimal  @default(1.5) @db.Decimal(10, 2)',
+      '  paid      Boolean  @default(false)',
+      '  data      Json     @default("{}")',
+      '  createdAt DateTime @default(now()) @updatedAt',
+      '',
+      '  @@id([id, shopId])',
+      '  @@unique([shopId, createdAt(sort: Desc)], map: "order_shop",)',
+      '  @@index([data(ops: JsonbPathOps)], type: Gin)',
+      '  @@map("orders")',
+      '  @@schema("sales")',
+      '}',
+    ].join('\n');
+    const schema = parse(text);
+    assert.deepEqual(schema.problems, []);
+    assert.deepEqual([schema.models[0].table, schema.models[0].schema, schema.models[0].fields.length], ['orders', 'sales', 6]);
+  });
+
+  it('reads datasource and generator settings, views and composite types', () => {
+    const text = [
+      'generator client {',
+      '  provider        = "prisma-client-js"',
+      '  previewFeatures = ["multiSchema", "views"]',
+      '}',
+      'datasource db {',
+      '  provider = "postgresql"',
+      '  url      = env("DATABASE_URL")',
+      '  schemas  = ["public", "sales"]',
+      '}',
+      'type Address {',
+      '  street String',
+      '}',
+      'view Totals {',
+      '  id Int @unique',
+      '}',
+      'model Shop {',
+      '  id      Int     @id',
+      '  address Address',
+      '  totals  Totals?',
+      '}',
+    ].join('\n');
+    const schema = parse(text);
+    assert.deepEqual(schema.problems, []);
+    assert.equal(schema.datasourceProvider, 'postgresql');
+    assert.deepEqual(schema.models.map((m) => m.name), ['Shop']);
+    assert.deepEqual(schema.models[0].fields.map((f) => [f.name, f.kind, f.column]), [['id', 'scalar', 'id'], ['address', 'composite', 'address'], ['totals', 'relation', null]]);
+  });
+
+  it('skips // and /// comments anywhere a line may end, also after `{` (with spaces too)', () => {
+    const text = [
+      '/// A shop',
+      'model Shop { // the shop',
+      '  /// its id',
+      '  id   Int    @id // primary key',
+      '  name String /// shown',
+      '} // end',
+      'model Tag {   ',
+      '  id Int @id',
+      '}',
+    ].join('\n');
+    const schema = parse(text);
+    assert.deepEqual(schema.problems, []);
+    assert.deepEqual(fieldsOf(schema), ['Shop.id:Int id', 'Shop.name:String name', 'Tag.id:Int id']);
+    const [id, name] = schema.models[0].fields;
+    assert.equal(textOf(text, id.range), 'id   Int    @id', 'a field ends before its comment');
+    assert.equal(textOf(text, name.range), 'name String');
+    assert.equal(textOf(text, schema.models[0].range), text.slice(text.indexOf('model Shop'), text.indexOf('} // end') + 1));
+  });
+
+  const spellings: [name: string, spell: (text: string) => string][] = [
+    ['CRLF line breaks', (t) => t.replace(/\n/g, '\r\n')],
+    ['lone CR line breaks', (t) => t.replace(/\n/g, '\r')],
+    ['a BOM and tabs', (t) => '\uFEFF' + t.replace(/ {2}/g, '\t')],
+  ];
+  for (const [name, spell] of spellings) {
+    it(`reads the same schema written with ${name}`, () => {
+      const text = spell(userAndPost('  authorId Int    @map("author_id")\n  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)'));
+      const schema = parse(text);
+      assert.deepEqual(schema.problems, []);
+      assert.deepEqual(fieldsOf(schema), ['User.id:Int id', 'User.email:String email', 'User.posts:Post[] null', 'Post.id:Int id', 'Post.authorId:Int author_id', 'Post.author:User null']);
+      const r = relationOf(schema, 'Post', 'author');
+      assert.equal(textOf(text, r.onDelete.range), 'onDelete: Cascade');
+      assert.equal(r.onDelete.range!.start.line, 10);
+    });
+  }
+
+  it('ranges after astral characters in strings and comments are UTF-16 offsets', () => {
+    const text = 'model A {\n  id   Int    @id @default("😀😀") // 𝄞\n  name String @map("é")\n}\n';
+    const schema = parse(text);
+    assert.deepEqual(schema.problems, []);
+    const name = schema.models[0].fields[1];
+    assert.equal(textOf(text, name.range), 'name String @map("é")');
+    assert.equal(at(name.range), '3:3-3:24');
+  });
+
+  it('reads an empty model (the previous reader threw on one)', () => {
+    const schema = parse('model A {\n}\n');
+    assert.deepEqual([schema.problems, schema.models.map((m) => [m.name, m.fields.length])], [[], [['A', 0]]]);
   });
 });
 
@@ -420,6 +537,55 @@ describe('prisma schema: problems instead of exceptions', () => {
       { path: 'b.prisma', text: '\nmodel A {\n  id Int @id\n}\n' },
     ]);
     assert.deepEqual(schema.problems.map((p) => [p.file, p.message, at(p.range)]), [['b.prisma', '`A` is declared twice (also in a.prisma).', '2:7-2:8']]);
+  });
+});
+
+describe('prisma schema: a syntax error costs its block, not the file', () => {
+  const A = 'model A {\n  id Int @id\n}\n';
+  const C = 'model C {\n  id Int @id\n  a  A   @relation(fields: [id], references: [id])\n}\n';
+  const cases: { name: string; broken: string; message: string; at: string }[] = [
+    { name: 'arguments over two lines', broken: 'model B {\n  id Int @id @default(\n  name String\n}\n', message: "Expecting ')' but found a line break.", at: '5:23-5:23' },
+    { name: 'two fields on one line', broken: 'model B {\n  id Int @id name String\n}\n', message: "Expecting a line break but found 'name'.", at: '5:14-5:18' },
+    { name: "a field and '}' on one line", broken: 'model B {\n  id Int @id }\n', message: "Expecting a line break but found '}'.", at: '5:14-5:15' },
+    { name: 'an unterminated string', broken: 'model B {\n  id Int @id @map("id)\n}\n', message: 'Unterminated string: no closing `"` on its line.', at: '5:19-5:23' },
+    { name: 'a field without a type', broken: 'model B {\n  id\n}\n', message: 'Expecting the type of `id` but found a line break.', at: '5:5-5:5' },
+    { name: 'an optional list', broken: 'model B {\n  ids Int[]?\n}\n', message: 'Optional lists are not supported: `Int[]` or `Int?`.', at: '5:12-5:13' },
+    { name: 'an unknown block keyword', broken: 'modle B {\n  id Int @id\n}\n', message: 'Unknown block `modle`: expected model, view, type, enum, datasource or generator.', at: '4:1-4:6' },
+    { name: 'text outside any block', broken: 'oops\n', message: "Expecting a block (model, view, type, enum, datasource or generator) but found 'oops'.", at: '4:1-4:5' },
+    { name: 'two enum values on one line', broken: 'enum B {\n  X Y\n}\n', message: "Expecting a line break but found 'Y'.", at: '5:5-5:6' },
+    { name: 'a field in a datasource', broken: 'datasource db {\n  provider String\n}\n', message: "Expecting '=' but found 'String'.", at: '5:12-5:18' },
+    {
+      name: 'arrays nested 200 deep',
+      broken: `model B {\n  id Int @default(${'['.repeat(200)}${']'.repeat(200)})\n}\n`,
+      message: 'Nested more than 64 levels deep.',
+      at: '5:83-5:84',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: reported; the blocks before and after are read`, () => {
+      const schema = parse(A + c.broken + C);
+      assert.deepEqual(schema.problems.map((p) => [p.message, at(p.range)]), [[c.message, c.at]]);
+      assert.deepEqual(schema.models.map((m) => m.name), ['A', 'C']);
+      assert.deepEqual(schema.relations.map((r) => [r.model, r.referencedModel]), [['C', 'A']]);
+    });
+  }
+
+  it("a block without its '}' is reported where the next one starts, which is read", () => {
+    const schema = parse('model A {\n  id Int @id\n\nmodel B {\n  id Int @id\n}\n');
+    assert.deepEqual(schema.problems.map((p) => [p.message, at(p.range)]), [["Expecting '}' but found 'model'.", '4:1-4:6']]);
+    assert.deepEqual(schema.models.map((m) => m.name), ['B']);
+  });
+
+  it('braces and quotes inside strings and comments do not end a block', () => {
+    const schema = parse('model A {\n  id Int @id @default("}")\n  b String @default("\\" }") // }\n  /* } */\n}\nmodel B {\n  id Int @id\n}\n');
+    assert.deepEqual([schema.problems, fieldsOf(schema)], [[], ['A.id:Int id', 'A.b:String b', 'B.id:Int id']]);
+  });
+
+  it('lists 100 problems of a file, then how many more there are', () => {
+    const schema = parse('} oops\n'.repeat(150) + A);
+    assert.equal(schema.problems.length, 101);
+    assert.equal(schema.problems[100].message, '50 more syntax problems in this file are not listed.');
+    assert.deepEqual(schema.models.map((m) => m.name), ['A']);
   });
 });
 

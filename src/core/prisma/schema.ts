@@ -6,10 +6,9 @@
  */
 import { LineIndex } from '../text/line-index';
 import type { SourceRange } from '../types';
-import type { AttributeArgument, Enum, Field, Func, KeyValue, Model, Value } from '@mrleebo/prisma-ast';
 import { prismaForeignKeyName } from './constraint-names';
 import { defaultOnDelete, defaultOnUpdate, effectiveAction, isReferentialAction, type ReferentialAction } from './referential-actions';
-import { parseSchemaSyntax, type Span, type Spanned } from './syntax';
+import { parseSchemaSyntax, type Argument, type Attribute, type EnumBlock, type Field, type ObjectBlock, type Span, type Value } from './syntax';
 
 export type { ReferentialAction } from './referential-actions';
 
@@ -129,7 +128,7 @@ const DEFAULT_SCHEMA = 'public';
 /** The model found (or not) for a relation's other end, and field lookups by name. */
 interface ModelEntry {
   model: PrismaModel;
-  ast: Model;
+  block: ObjectBlock;
   lines: LineIndex;
   byName: Map<string, PrismaField>;
 }
@@ -152,39 +151,34 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
   const enumNames = new Set<string>();
   const declared = new Map<string, string>(); // block name -> file, for duplicates
   let datasources = 0;
-  let someFileUnreadable = false;
+  let someBlockUnreadable = false;
 
   for (const file of files) {
     const lines = new LineIndex(file.text);
     const range = (span: Span): SourceRange => lines.range(span.start, span.end);
-    const problem = (message: string, span: Span | null | undefined): void => {
+    const problem = (message: string, span: Span | null): void => {
       result.problems.push({ file: file.path, message, range: span ? range(span) : null });
     };
     const syntax = parseSchemaSyntax(file.text);
     for (const p of syntax.problems) problem(p.message, p.span);
-    if (!syntax.ok) {
-      someFileUnreadable = true;
-      continue;
-    }
+    if (!syntax.complete) someBlockUnreadable = true;
 
-    for (const block of syntax.schema.list) {
-      if (!block || (block.type !== 'model' && block.type !== 'view' && block.type !== 'type' && block.type !== 'enum' && block.type !== 'datasource')) continue;
-      const span = spanOf(block);
+    for (const block of syntax.blocks) {
+      if (block.type === 'generator') continue;
       if (block.type !== 'datasource') {
         const earlier = declared.get(block.name);
-        if (earlier !== undefined) problem(`\`${block.name}\` is declared twice${earlier === file.path ? '' : ` (also in ${earlier})`}.`, nameSpan(block));
+        if (earlier !== undefined) problem(`\`${block.name}\` is declared twice${earlier === file.path ? '' : ` (also in ${earlier})`}.`, block.nameSpan);
         else declared.set(block.name, file.path);
       }
       switch (block.type) {
         case 'datasource': {
-          if (++datasources > 1) problem('A schema can have only one datasource.', nameSpan(block));
+          if (++datasources > 1) problem('A schema can have only one datasource.', block.nameSpan);
           for (const a of block.assignments) {
-            if (a.type !== 'assignment') continue;
-            const value = typeof a.value === 'string' ? unquote(a.value) : null;
+            const value = a.value.type === 'scalar' ? unquote(a.value.text) : null;
             if (a.key === 'provider' && datasources === 1) result.datasourceProvider = value;
             if ((a.key === 'relationMode' || a.key === 'referentialIntegrity') && value !== null) {
               if (value === 'prisma' || value === 'foreignKeys') result.relationMode = value;
-              else problem(`\`${a.key}\` must be "foreignKeys" or "prisma", not "${value}".`, spanOf(a));
+              else problem(`\`${a.key}\` must be "foreignKeys" or "prisma", not "${value}".`, a.span);
             }
           }
           break;
@@ -203,19 +197,15 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
         case 'model': {
           const model: PrismaModel = {
             name: block.name,
-            table: blockAttributeString(block, 'map') ?? block.name,
-            schema: blockAttributeString(block, 'schema') ?? DEFAULT_SCHEMA,
+            table: attributeString(block.attributes, 'map') ?? block.name,
+            schema: attributeString(block.attributes, 'schema') ?? DEFAULT_SCHEMA,
             file: file.path,
-            range: range(span ?? nameSpan(block) ?? { start: 0, end: 0 }),
-            nameRange: range(nameSpan(block) ?? span ?? { start: 0, end: 0 }),
-            fields: [],
+            range: range(block.span),
+            nameRange: range(block.nameSpan),
+            fields: block.fields.map((field) => readField(field, range)),
           };
-          for (const property of block.properties) {
-            if (property?.type !== 'field') continue;
-            model.fields.push(readField(property, file.text, range));
-          }
           result.models.push(model);
-          if (!models.has(block.name)) models.set(block.name, { model, ast: block, lines, byName: new Map(model.fields.map((f) => [f.name, f])) });
+          if (!models.has(block.name)) models.set(block.name, { model, block, lines, byName: new Map(model.fields.map((f) => [f.name, f])) });
           break;
         }
       }
@@ -232,8 +222,8 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
       } else if (enumNames.has(field.type)) field.kind = 'enum';
       else if (compositeTypes.has(field.type)) field.kind = 'composite';
       else if (base === 'Unsupported') field.kind = 'unsupported';
-      // With a file unreadable, an unknown type is most likely declared there: say nothing.
-      else if (!SCALAR_TYPES.has(field.type) && !someFileUnreadable) {
+      // With a block unreadable, an unknown type is most likely declared there: say nothing.
+      else if (!SCALAR_TYPES.has(field.type) && !someBlockUnreadable) {
         result.problems.push({
           file: model.file,
           message: `Type \`${field.type}\` of \`${model.name}.${field.name}\` is neither a built-in type nor a model, enum or composite type of the schema.`,
@@ -244,9 +234,8 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
   }
 
   for (const entry of models.values()) {
-    for (const property of entry.ast.properties) {
-      if (property?.type !== 'field') continue;
-      const relation = readRelation(entry, property, models, result.problems);
+    for (const field of entry.block.fields) {
+      const relation = readRelation(entry, field, models, result.problems);
       if (relation) result.relations.push(relation);
     }
   }
@@ -258,52 +247,45 @@ export function findRelation(schema: PrismaSchemaModel, model: string, field: st
   return schema.relations.find((r) => r.model === model && r.field === field);
 }
 
-function readField(field: Spanned<Field>, text: string, range: (span: Span) => SourceRange): PrismaField {
-  const type = typeof field.fieldType === 'string' ? field.fieldType : funcText(field.fieldType, text);
+function readField(field: Field, range: (span: Span) => SourceRange): PrismaField {
   return {
     name: field.name,
-    column: fieldAttributeString(field, 'map') ?? field.name,
-    type,
+    column: attributeString(field.attributes, 'map') ?? field.name,
+    type: field.type,
     kind: 'scalar',
-    optional: field.optional === true,
-    list: field.array === true,
-    range: range(fieldSpan(field, text)),
+    optional: field.optional,
+    list: field.list,
+    range: range(field.span),
   };
 }
 
-function readEnum(block: Spanned<Enum>, file: string, range: (span: Span) => SourceRange): PrismaEnum {
+function readEnum(block: EnumBlock, file: string, range: (span: Span) => SourceRange): PrismaEnum {
   const values: string[] = [];
   const dbValues: string[] = [];
+  for (const value of block.values) {
+    values.push(value.name);
+    dbValues.push(attributeString(value.attributes, 'map') ?? value.name);
+  }
+  // The last `@@map` / `@@schema` with a string wins.
   let dbName = block.name;
   let schema = DEFAULT_SCHEMA;
-  for (const item of block.enumerators) {
-    if (item?.type === 'enumerator') {
-      values.push(item.name);
-      const map = (item.attributes ?? []).find((a) => a.name === 'map' && !a.group);
-      dbValues.push((map && stringArgument(map.args, 'name', 0)) ?? item.name);
-    } else if (item?.type === 'attribute' && !item.group) {
-      const value = stringArgument(item.args, 'name', 0);
-      if (item.name === 'map' && value !== null) dbName = value;
-      if (item.name === 'schema' && value !== null) schema = value;
-    }
+  for (const attribute of block.attributes) {
+    const value = stringArgument(attribute.args, 'name', 0);
+    if (attribute.name === 'map' && value !== null) dbName = value;
+    if (attribute.name === 'schema' && value !== null) schema = value;
   }
-  return { name: block.name, dbName, schema, values, dbValues, file, range: range(spanOf(block) ?? nameSpan(block) ?? { start: 0, end: 0 }) };
+  return { name: block.name, dbName, schema, values, dbValues, file, range: range(block.span) };
 }
 
-function readRelation(
-  owner: ModelEntry,
-  field: Spanned<Field>,
-  models: ReadonlyMap<string, ModelEntry>,
-  problems: SchemaProblem[],
-): PrismaRelation | null {
+function readRelation(owner: ModelEntry, field: Field, models: ReadonlyMap<string, ModelEntry>, problems: SchemaProblem[]): PrismaRelation | null {
   const { model, lines } = owner;
-  const relationAttribute = (field.attributes ?? []).find((a) => a.name === 'relation' && !a.group) as Spanned<NonNullable<Field['attributes']>[number]> | undefined;
-  if (!relationAttribute || typeof field.fieldType !== 'string') return null;
-  const args = relationAttribute.args ?? [];
+  const relationAttribute = field.attributes.find((a) => a.name === 'relation');
+  if (!relationAttribute) return null;
+  const args = relationAttribute.args;
   const fieldsArg = keyedArgument(args, 'fields');
   const referencesArg = keyedArgument(args, 'references');
   if (!fieldsArg && !referencesArg) return null; // the other side of a relation, or a many-to-many
-  const target = models.get(field.fieldType);
+  const target = models.get(field.type);
   if (!target) return null; // a view (no foreign key), or an unknown type reported above
   const fieldRange = owner.byName.get(field.name)!.range;
   const toRange = (span: Span | undefined): SourceRange | null => (span ? lines.range(span.start, span.end) : null);
@@ -313,19 +295,19 @@ function readRelation(
   };
   const where = `\`${model.name}.${field.name}\``;
   if (!fieldsArg || !referencesArg) {
-    return problem(`The relation ${where} needs both \`fields\` and \`references\`.`, toRange(spanOf(relationAttribute)));
+    return problem(`The relation ${where} needs both \`fields\` and \`references\`.`, toRange(relationAttribute.span));
   }
   const fields = nameList(fieldsArg.value);
   const references = nameList(referencesArg.value);
   if (fields.length !== references.length || fields.length === 0) {
-    return problem(`The relation ${where} must have as many \`fields\` as \`references\` (${fields.length} and ${references.length}).`, toRange(spanOf(relationAttribute)));
+    return problem(`The relation ${where} must have as many \`fields\` as \`references\` (${fields.length} and ${references.length}).`, toRange(relationAttribute.span));
   }
   const scalars = fields.map((name) => owner.byName.get(name));
   const missing = fields.filter((_, i) => !scalars[i] || scalars[i]!.kind === 'relation');
-  if (missing.length) return problem(`\`fields\` of ${where} names no scalar field of \`${model.name}\`: ${missing.join(', ')}.`, toRange(spanOf(fieldsArg)));
+  if (missing.length) return problem(`\`fields\` of ${where} names no scalar field of \`${model.name}\`: ${missing.join(', ')}.`, toRange(fieldsArg.span));
   const referenced = references.map((name) => target.byName.get(name));
   const unknown = references.filter((_, i) => !referenced[i] || referenced[i]!.kind === 'relation');
-  if (unknown.length) return problem(`\`references\` of ${where} names no scalar field of \`${target.model.name}\`: ${unknown.join(', ')}.`, toRange(spanOf(referencesArg)));
+  if (unknown.length) return problem(`\`references\` of ${where} names no scalar field of \`${target.model.name}\`: ${unknown.join(', ')}.`, toRange(referencesArg.span));
 
   const anyScalarRequired = scalars.some((f) => !f!.optional);
   if (!field.optional && scalars.some((f) => f!.optional)) {
@@ -338,8 +320,8 @@ function readRelation(
   const columns = scalars.map((f) => f!.column!);
   const action = (key: 'onDelete' | 'onUpdate', fallback: ReferentialAction) => {
     const arg = keyedArgument(args, key);
-    const span = arg && spanOf(arg);
-    const written = arg && typeof arg.value === 'string' ? arg.value : null;
+    const span = arg?.span;
+    const written = arg?.value.type === 'scalar' ? arg.value.text : null;
     let explicit: ReferentialAction | null = null;
     if (written !== null && isReferentialAction(written)) explicit = written;
     else if (arg) problem(`\`${key}\` of ${where} must be one of Cascade, Restrict, NoAction, SetNull, SetDefault.`, toRange(span));
@@ -353,7 +335,7 @@ function readRelation(
     relationName: stringArgument(args, 'name', 0),
     file: model.file,
     fieldRange,
-    relationRange: toRange(spanOf(relationAttribute)),
+    relationRange: toRange(relationAttribute.span),
     referencedModel: target.model.name,
     referencedTable: target.model.table,
     referencedSchema: target.model.schema,
@@ -368,75 +350,41 @@ function readRelation(
   };
 }
 
-// ---- reading prisma-ast's tree ----
+// ---- reading attributes and their arguments ----
 
-function spanOf(node: object): Span | undefined {
-  return (node as Spanned<object>).span;
+function keyedArgument(args: readonly Argument[], key: string): Argument | undefined {
+  return args.find((arg) => arg.key === key);
 }
 
-/** The block's name: prisma-ast locates `model Name` by its two tokens, the name being the last. */
-function nameSpan(block: { name: string; location?: { endOffset?: number } }): Span | undefined {
-  const end = block.location?.endOffset;
-  return end === undefined || !Number.isFinite(end) ? undefined : { start: end + 1 - block.name.length, end: end + 1 };
-}
-
-/** The field's syntax node ends with its trailing comment, if any; the field itself ends with its type or last attribute. */
-function fieldSpan(field: Spanned<Field>, text: string): Span {
-  const span = field.span ?? { start: field.location?.startOffset ?? 0, end: (field.location?.endOffset ?? 0) + 1 };
-  let end = span.end;
-  if (field.comment) {
-    end -= field.comment.length;
-    while (end > span.start && /\s/.test(text[end - 1])) end--;
-  }
-  return { start: span.start, end };
-}
-
-function funcText(func: Spanned<Func>, text: string): string {
-  return func.span ? text.slice(func.span.start, func.span.end) : `${func.name}(${(func.params ?? []).map(String).join(', ')})`;
-}
-
-function isKeyValue(value: AttributeArgument['value']): value is Spanned<KeyValue> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && value.type === 'keyValue';
-}
-
-function keyedArgument(args: readonly AttributeArgument[], key: string): Spanned<KeyValue> | undefined {
-  for (const arg of args) if (isKeyValue(arg.value) && arg.value.key === key) return arg.value;
-  return undefined;
-}
-
-/** A string argument given as `key: "x"`, or at position `position` among the unnamed arguments. */
-function stringArgument(args: readonly AttributeArgument[] | undefined, key: string, position: number | null): string | null {
-  if (!args) return null;
+/**
+ * A string argument given as `key: "x"`, or at position `position` among the unnamed arguments
+ * (where only a string literal counts).
+ */
+function stringArgument(args: readonly Argument[], key: string, position: number | null): string | null {
   const keyed = keyedArgument(args, key);
-  if (keyed) return typeof keyed.value === 'string' ? unquote(keyed.value) : null;
+  if (keyed) return keyed.value.type === 'scalar' ? unquote(keyed.value.text) : null;
   if (position === null) return null;
-  const positional = args.filter((a) => !isKeyValue(a.value))[position]?.value;
-  return typeof positional === 'string' && positional.startsWith('"') ? unquote(positional) : null;
+  const positional = args.filter((a) => a.key === null)[position]?.value;
+  return positional?.type === 'scalar' && positional.text.startsWith('"') ? unquote(positional.text) : null;
 }
 
-function fieldAttributeString(field: Field, name: string): string | null {
-  const attribute = (field.attributes ?? []).find((a) => a.name === name && !a.group);
+/** The string argument of the first attribute `name`: `@map("x")` (`map`) of a field or an enum value, a model's `@@map`. */
+function attributeString(attributes: readonly Attribute[], name: string): string | null {
+  const attribute = attributes.find((a) => a.name === name);
   return attribute ? stringArgument(attribute.args, 'name', 0) : null;
-}
-
-function blockAttributeString(block: Model, name: string): string | null {
-  for (const p of block.properties) {
-    if (p?.type === 'attribute' && p.kind === 'object' && p.name === name && !p.group) return stringArgument(p.args, 'name', 0);
-  }
-  return null;
 }
 
 /** `[a, b]` (or a lone name) as field names; `id(sort: Desc)` counts as `id`. */
 function nameList(value: Value): string[] {
-  const items = typeof value === 'object' && value !== null && !Array.isArray(value) && value.type === 'array' ? value.args : [value];
+  const items = value.type === 'array' ? value.items : [value];
   return items.flatMap((v) => {
-    if (typeof v === 'string') return [v];
-    if (typeof v === 'object' && v !== null && !Array.isArray(v) && v.type === 'function') return [v.name];
+    if (v.type === 'scalar') return [v.text];
+    if (v.type === 'call') return [v.name];
     return [];
   });
 }
 
-/** A Prisma string literal's value (the lexer keeps the quotes and escapes). */
+/** A Prisma string literal's value (the scanner keeps the quotes and escapes); anything else as written. */
 function unquote(literal: string): string {
   if (literal.length < 2 || !literal.startsWith('"') || !literal.endsWith('"')) return literal;
   return literal.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, escape: string) => {

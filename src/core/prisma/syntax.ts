@@ -1,132 +1,447 @@
 /**
- * One schema file's text to `@mrleebo/prisma-ast`'s tree, with the exact extent of every node.
+ * One schema file's text to its blocks: a recursive-descent parser over the scanner's tokens, with
+ * the exact extent (`span`) of every node that gets a range.
  *
- * The package itself records only a few tokens per node (a field's name, an attribute's `@name`,
- * an argument's key). Its parser is built here with `nodeLocationTracking: 'full'`, so every node
- * of chevrotain's concrete syntax tree knows its full extent, and the visitor copies that extent
- * onto the object it builds as `span`: `@relation(...)` as a whole, `onDelete: Cascade` as a whole.
- * chevrotain works on the JavaScript string, so offsets are UTF-16 offsets, like ours.
+ * The grammar is Prisma's (prisma-engines' `datamodel.pest`), the parts of it a schema uses:
+ *
+ *   schema     = (block | line break)*
+ *   block      = ("model" | "view" | "type") name "{" EOL (field | blockAttr)* "}"
+ *              | "enum" name "{" EOL (enumValue | blockAttr)* "}"
+ *              | ("datasource" | "generator") name "{" EOL (name "=" value EOL)* "}"
+ *   field      = name type ("[" "]" | "?")? attribute* EOL
+ *   type       = name | name arguments                 -- `Unsupported("tsvector")`
+ *   enumValue  = name attribute* EOL
+ *   blockAttr  = "@@" path arguments? EOL
+ *   attribute  = "@" path arguments?                   -- path: `map`, `db.VarChar`
+ *   arguments  = "(" (argument ("," argument)* ","?)? ")"
+ *   argument   = name ":" value | value
+ *   value      = string | number | path | path arguments | "[" (value ("," value)* ","?)? "]"
+ *
+ * EOL is a line break (a trailing comment is skipped by the scanner): one item per line, and an
+ * attribute's arguments on the line of the attribute, as Prisma wants them.
+ *
+ * A syntax error drops the block it is in, not the file: it is reported, the parser skips to the
+ * line that closes the block (`}` first on its line) or to the next line that opens one, and reads
+ * on. A block read in part could say a column is gone when it is not; left out, its names are
+ * unknown, and `complete` tells the caller not to report types it cannot find.
  */
-import type { CstNodeLocation, PrismaParser, Schema, VisitorClassFactory } from '@mrleebo/prisma-ast';
-import { blankBlockComments } from './block-comments';
-import { loadPrismaAst } from './load-prisma-ast';
+import { describeToken, Scanner, type Span, type SyntaxProblem, type Token, type TokenKind } from './scanner';
 
-/** UTF-16 offsets into the file's text; `end` is exclusive. */
-export interface Span {
-  start: number;
-  end: number;
+export type { Span, SyntaxProblem } from './scanner';
+
+export interface SchemaSyntax {
+  blocks: Block[];
+  /** Syntax errors, and characters that are no part of the language; sorted by position. */
+  problems: SyntaxProblem[];
+  /** False when a block (or a line outside any block) was left out for a syntax error. */
+  complete: boolean;
 }
 
-/** A node of prisma-ast's tree with the extent of the syntax it came from. */
-export type Spanned<T> = T & { span?: Span };
+export type Block = ObjectBlock | EnumBlock | ConfigBlock;
 
-export interface SyntaxProblem {
-  message: string;
-  span: Span | null;
+interface BlockBase {
+  name: string;
+  nameSpan: Span;
+  /** From the keyword to the closing `}`. */
+  span: Span;
 }
 
-export type SchemaSyntax =
-  /** `problems` are text the lexer skipped: the tree is usable but misses it. */
-  | { ok: true; schema: Schema; problems: SyntaxProblem[] }
-  | { ok: false; problems: SyntaxProblem[] };
+/** A model, a view or a composite type. */
+export interface ObjectBlock extends BlockBase {
+  type: 'model' | 'view' | 'type';
+  fields: Field[];
+  /** `@@map(...)`, `@@schema(...)`, `@@id(...)`, ... in order. */
+  attributes: Attribute[];
+}
+
+export interface EnumBlock extends BlockBase {
+  type: 'enum';
+  values: EnumValue[];
+  attributes: Attribute[];
+}
+
+export interface ConfigBlock extends BlockBase {
+  type: 'datasource' | 'generator';
+  assignments: Assignment[];
+}
+
+export interface Field {
+  name: string;
+  /** As written, without `?` or `[]`: `String`, `Unsupported("tsvector")`. */
+  type: string;
+  optional: boolean;
+  list: boolean;
+  attributes: Attribute[];
+  /** From the name to the end of the type, `?`, `[]` or last attribute. */
+  span: Span;
+}
+
+export interface EnumValue {
+  name: string;
+  attributes: Attribute[];
+  span: Span;
+}
+
+export interface Attribute {
+  /** With its namespace, if any: `map`, `db.VarChar`. */
+  name: string;
+  /** Empty without parentheses. */
+  args: Argument[];
+  /** From `@` (or `@@`) to the closing parenthesis, else the name's end. */
+  span: Span;
+}
+
+export interface Assignment {
+  key: string;
+  value: Value;
+  span: Span;
+}
+
+/** `onDelete: Cascade` (key `onDelete`) or a positional `"name"` (key null). */
+export interface Argument {
+  key: string | null;
+  value: Value;
+  span: Span;
+}
+
+export type Value = Scalar | ArrayValue | Call;
+
+/** A string (quotes and escapes as written), a number, or a name such as `Cascade` or `true`. */
+export interface Scalar {
+  type: 'scalar';
+  text: string;
+  span: Span;
+}
+
+export interface ArrayValue {
+  type: 'array';
+  items: Value[];
+  span: Span;
+}
+
+/** `now()`, `dbgenerated("...")`, `id(sort: Desc)`. */
+export interface Call {
+  type: 'call';
+  name: string;
+  args: Argument[];
+  span: Span;
+}
 
 const BLOCK_KEYWORDS = new Set(['model', 'view', 'type', 'enum', 'datasource', 'generator']);
+const BLOCK_KEYWORD_LIST = 'model, view, type, enum, datasource or generator';
+/** Arrays and calls nested deeper than this are an error, so the recursion stays far from the stack's limit. */
+const MAX_NESTING = 64;
+/** Problems listed per file; a file with more is hardly a schema, and a million of them help no one. */
+const MAX_PROBLEMS = 100;
 
-type PrismaVisitor = InstanceType<ReturnType<typeof VisitorClassFactory>>;
-type CstNodes = Parameters<PrismaVisitor['visit']>[0];
-/** The parts of chevrotain's tokens used here. */
-type IToken = { image: string; startOffset: number };
-
-let tools: { parser: PrismaParser; visitor: PrismaVisitor } | null = null;
-
-function parsingTools(): { parser: PrismaParser; visitor: PrismaVisitor } {
-  if (tools) return tools;
-  const { PrismaParser, VisitorClassFactory } = loadPrismaAst();
-  const parser = new PrismaParser({ nodeLocationTracking: 'full' });
-  const BaseVisitor = VisitorClassFactory(parser);
-  class SpanningVisitor extends BaseVisitor {
-    override visit(node: CstNodes, param?: unknown): unknown {
-      const result: unknown = super.visit(node, param);
-      const location: CstNodeLocation | undefined = (Array.isArray(node) ? node[0] : node)?.location;
-      if (result && typeof result === 'object' && !Array.isArray(result) && location && Number.isFinite(location.startOffset)) {
-        (result as Spanned<object>).span = { start: location.startOffset, end: (location.endOffset ?? location.startOffset) + 1 };
-      }
-      return result;
-    }
-  }
-  tools = { parser, visitor: new SpanningVisitor() };
-  return tools;
-}
-
-/** Parses one file. Never throws: what the parser rejects comes back as problems with a position. */
+/** Parses one file. Never throws: what does not parse comes back as problems with a position. */
 export function parseSchemaSyntax(text: string): SchemaSyntax {
-  const blanked = blankBlockComments(text);
-  const problems: SyntaxProblem[] = [];
-  if (blanked.unterminatedAt !== null) {
-    problems.push({ message: 'Unterminated block comment: `/*` without `*/`.', span: { start: blanked.unterminatedAt, end: blanked.unterminatedAt + 2 } });
-  }
-  let parser: PrismaParser;
-  let schema: Schema;
-  try {
-    const tools = parsingTools();
-    parser = tools.parser;
-    schema = loadPrismaAst().getSchema(blanked.text, tools);
-  } catch (e) {
-    problems.push(parseErrorProblem(e, blanked.text));
-    return { ok: false, problems };
-  }
-  problems.push(...skippedText(blanked.text, parser.input));
-  return { ok: true, schema, problems };
+  return new Parser(text).parseSchema();
 }
 
-/** chevrotain's recognition exceptions carry the offending token; at end of input it has no offset. */
-function parseErrorProblem(error: unknown, text: string): SyntaxProblem {
-  const e = error as { message?: string; token?: IToken; previousToken?: IToken };
-  // The parser takes any `word Name {` as a block, and then fails inside it or in prisma-ast's
-  // visitor (without a position): name the misspelt keyword instead.
-  for (const m of text.matchAll(/^[ \t]*([A-Za-z][\w-]*)[ \t]+[A-Za-z][\w-]*[ \t]*\{/gm)) {
-    if (BLOCK_KEYWORDS.has(m[1])) continue;
-    const start = m.index + m[0].indexOf(m[1]);
-    return { message: `Unknown block \`${m[1]}\`: expected model, view, type, enum, datasource or generator.`, span: { start, end: start + m[1].length } };
-  }
-  const message = (e.message ?? String(error))
-    .replace(/^Expecting: one of these possible Token sequences:.*but found:/s, 'Unexpected')
-    .replace(/-->\s*|\s*<--/g, '')
-    .replace(/'(\r?\n)'|\bLineBreak\b/g, 'a line break')
-    .replace(/found ''$|found EOF$/, 'found the end of the file')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/([^.])$/, '$1.');
-  const token = e.token && Number.isFinite(e.token.startOffset) ? e.token : null;
-  if (token) {
-    // A line break is shown where the line ends, not as a span reaching into the next line.
-    const end = /^\s+$/.test(token.image) ? token.startOffset : token.startOffset + token.image.length;
-    return { message, span: { start: token.startOffset, end } };
-  }
-  const previous = e.previousToken && Number.isFinite(e.previousToken.startOffset) ? e.previousToken : null;
-  const at = previous ? previous.startOffset + previous.image.length : text.length;
-  return { message, span: { start: at, end: at } };
+/** Thrown where the grammar is not followed; caught per block (see `parseSchema`). */
+class SyntaxFailure {
+  constructor(readonly problem: SyntaxProblem) {}
 }
 
-/**
- * getSchema ignores lexer errors: characters no token matches are dropped silently. Anything but
- * whitespace between two tokens is such text.
- */
-function skippedText(text: string, tokens: readonly IToken[]): SyntaxProblem[] {
-  const problems: SyntaxProblem[] = [];
-  let from = 0;
-  const check = (to: number): void => {
-    const gap = text.slice(from, to);
-    const m = /\S+/.exec(gap);
-    if (m) {
-      const start = from + m.index;
-      problems.push({ message: `Unexpected \`${m[0].length > 20 ? `${m[0].slice(0, 20)}…` : m[0]}\`: not part of Prisma's schema language.`, span: { start, end: start + m[0].length } });
+class Parser {
+  private readonly scanner: Scanner;
+  /** The next token, not taken yet. */
+  private token: Token;
+  /** Tokens after `token`, scanned by `peek`. */
+  private readonly ahead: Token[] = [];
+  private readonly blocks: Block[] = [];
+  private readonly problems: SyntaxProblem[] = [];
+  private unlisted: { count: number; first: Span } | null = null;
+  private someBlockLeftOut = false;
+
+  constructor(text: string) {
+    this.scanner = new Scanner(text, (problem) => this.report(problem));
+    this.token = this.scanner.next();
+  }
+
+  parseSchema(): SchemaSyntax {
+    for (;;) {
+      const token = this.skipLineBreaks();
+      if (token.kind === 'eof') break;
+      try {
+        this.blocks.push(this.parseTopLevelItem());
+      } catch (e) {
+        if (!(e instanceof SyntaxFailure)) throw e;
+        this.report(e.problem);
+        this.someBlockLeftOut = true;
+        this.skipBrokenBlock(token);
+      }
     }
-  };
-  for (const token of tokens) {
-    check(token.startOffset);
-    from = Math.max(from, token.startOffset + token.image.length);
+    const problems = this.problems.sort((a, b) => a.span.start - b.span.start);
+    if (this.unlisted) problems.push({ message: `${this.unlisted.count} more syntax problems in this file are not listed.`, span: this.unlisted.first });
+    return { blocks: this.blocks, problems, complete: !this.someBlockLeftOut };
   }
-  check(text.length);
-  return problems;
+
+  private report(problem: SyntaxProblem): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(problem);
+    else if (this.unlisted) this.unlisted.count++;
+    else this.unlisted = { count: 1, first: problem.span };
+  }
+
+  private parseTopLevelItem(): Block {
+    const keyword = this.token;
+    if (keyword.kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(keyword))) return this.parseBlock();
+    if (keyword.kind === 'name' && this.peek(1).kind === 'name' && this.peek(2).kind === '{') {
+      const word = this.textOf(keyword);
+      throw new SyntaxFailure({ message: `Unknown block \`${word}\`: expected ${BLOCK_KEYWORD_LIST}.`, span: spanOf(keyword) });
+    }
+    throw this.unexpected(`a block (${BLOCK_KEYWORD_LIST})`);
+  }
+
+  private parseBlock(): Block {
+    const keyword = this.next();
+    const type = this.textOf(keyword);
+    const name = this.expect('name', `a name after \`${type}\``);
+    this.expect('{', "'{'");
+    this.expectEndOfLine("a line break after '{'");
+    const head = { name: this.textOf(name), nameSpan: spanOf(name), span: spanOf(keyword) };
+    switch (type) {
+      case 'enum': {
+        const block: EnumBlock = { type, ...head, values: [], attributes: [] };
+        block.span.end = this.parseItems(() => {
+          if (this.at('@@')) block.attributes.push(this.parseAttribute());
+          else if (this.at('name')) block.values.push(this.parseEnumValue());
+          else throw this.unexpected("an enum value, a block attribute ('@@') or '}'");
+        });
+        return block;
+      }
+      case 'datasource':
+      case 'generator': {
+        const block: ConfigBlock = { type, ...head, assignments: [] };
+        block.span.end = this.parseItems(() => {
+          if (this.at('name')) block.assignments.push(this.parseAssignment());
+          else throw this.unexpected("a setting (name = value) or '}'");
+        });
+        return block;
+      }
+      default: {
+        const block: ObjectBlock = { type: type as ObjectBlock['type'], ...head, fields: [], attributes: [] };
+        block.span.end = this.parseItems(() => {
+          if (this.at('@@')) block.attributes.push(this.parseAttribute());
+          else if (this.at('name')) block.fields.push(this.parseField());
+          else throw this.unexpected("a field, a block attribute ('@@') or '}'");
+        });
+        return block;
+      }
+    }
+  }
+
+  /** The lines of a block up to its `}`, each read by `parseItem` and ended by a line break. Returns the end of `}`. */
+  private parseItems(parseItem: () => void): number {
+    for (;;) {
+      const token = this.skipLineBreaks();
+      if (token.kind === '}') return this.next().end;
+      // A line that opens a block: this one was never closed.
+      if (token.kind === 'eof' || this.opensBlock(token)) throw this.unexpected("'}'");
+      parseItem();
+      this.expectEndOfLine('a line break');
+    }
+  }
+
+  private parseField(): Field {
+    const name = this.next();
+    const typeName = this.expect('name', `the type of \`${this.textOf(name)}\``);
+    let end = typeName.end;
+    if (this.at('(')) end = this.parseArguments(0).end; // Unsupported("...")
+    const type = this.scanner.text.slice(typeName.start, end);
+    let list = false;
+    let optional = false;
+    if (this.at('[')) {
+      this.next();
+      end = this.expect(']', "']'").end;
+      list = true;
+      if (this.at('?')) throw new SyntaxFailure({ message: `Optional lists are not supported: \`${type}[]\` or \`${type}?\`.`, span: spanOf(this.token) });
+    } else if (this.at('?')) {
+      end = this.next().end;
+      optional = true;
+    }
+    const attributes: Attribute[] = [];
+    while (this.at('@')) {
+      const attribute = this.parseAttribute();
+      attributes.push(attribute);
+      end = attribute.span.end;
+    }
+    return { name: this.textOf(name), type, optional, list, attributes, span: { start: name.start, end } };
+  }
+
+  private parseEnumValue(): EnumValue {
+    const name = this.next();
+    const attributes: Attribute[] = [];
+    let end = name.end;
+    while (this.at('@')) {
+      const attribute = this.parseAttribute();
+      attributes.push(attribute);
+      end = attribute.span.end;
+    }
+    return { name: this.textOf(name), attributes, span: { start: name.start, end } };
+  }
+
+  private parseAssignment(): Assignment {
+    const key = this.next();
+    this.expect('=', "'='");
+    const value = this.parseValue(0);
+    return { key: this.textOf(key), value, span: { start: key.start, end: value.span.end } };
+  }
+
+  /** `@name`, `@@name` or `@db.Name`, with its arguments if any. */
+  private parseAttribute(): Attribute {
+    const at = this.next();
+    const path = this.parsePath(`an attribute name after '${this.textOf(at)}'`);
+    if (!this.at('(')) return { name: path.text, args: [], span: { start: at.start, end: path.end } };
+    const args = this.parseArguments(0);
+    return { name: path.text, args: args.args, span: { start: at.start, end: args.end } };
+  }
+
+  /** `name` or `name.name...`: its text and where it ends. */
+  private parsePath(expected: string): { text: string; start: number; end: number } {
+    const first = this.expect('name', expected);
+    let end = first.end;
+    while (this.at('.') && this.peek(1).kind === 'name') {
+      this.next();
+      end = this.next().end;
+    }
+    return { text: this.scanner.text.slice(first.start, end), start: first.start, end };
+  }
+
+  /** `( ... )` of an attribute or a call. Returns the arguments and the end of `)`. */
+  private parseArguments(depth: number): { args: Argument[]; end: number } {
+    this.next(); // (
+    const args: Argument[] = [];
+    for (;;) {
+      if (this.at(')')) return { args, end: this.next().end };
+      if (!this.startsValue(this.token)) throw this.unexpected("')'");
+      args.push(this.parseArgument(depth));
+      if (this.at(',')) this.next();
+      else if (!this.at(')')) throw this.unexpected("',' or ')'");
+    }
+  }
+
+  private parseArgument(depth: number): Argument {
+    const first = this.token;
+    if (first.kind === 'name' && this.peek(1).kind === ':') {
+      this.next();
+      this.next();
+      const value = this.parseValue(depth);
+      return { key: this.textOf(first), value, span: { start: first.start, end: value.span.end } };
+    }
+    const value = this.parseValue(depth);
+    return { key: null, value, span: value.span };
+  }
+
+  private parseValue(depth: number): Value {
+    const token = this.token;
+    if (depth >= MAX_NESTING) throw new SyntaxFailure({ message: `Nested more than ${MAX_NESTING} levels deep.`, span: spanOf(token) });
+    if (token.kind === 'string' || token.kind === 'number') {
+      this.next();
+      return { type: 'scalar', text: this.textOf(token), span: spanOf(token) };
+    }
+    if (token.kind === '[') return this.parseArray(depth + 1);
+    if (token.kind !== 'name') throw this.unexpected('a value');
+    const path = this.parsePath('a value');
+    if (!this.at('(')) return { type: 'scalar', text: path.text, span: { start: path.start, end: path.end } };
+    const args = this.parseArguments(depth + 1);
+    return { type: 'call', name: path.text, args: args.args, span: { start: path.start, end: args.end } };
+  }
+
+  private parseArray(depth: number): ArrayValue {
+    const open = this.next();
+    const items: Value[] = [];
+    for (;;) {
+      if (this.at(']')) return { type: 'array', items, span: { start: open.start, end: this.next().end } };
+      if (!this.startsValue(this.token)) throw this.unexpected("']'");
+      items.push(this.parseValue(depth));
+      if (this.at(',')) this.next();
+      else if (!this.at(']')) throw this.unexpected("',' or ']'");
+    }
+  }
+
+  // ---- tokens ----
+
+  /** The token `k` places ahead: 0 is the next one. */
+  private peek(k = 0): Token {
+    if (k === 0) return this.token;
+    while (this.ahead.length < k) this.ahead.push(this.scanner.next());
+    return this.ahead[k - 1];
+  }
+
+  private at(kind: TokenKind): boolean {
+    return this.token.kind === kind;
+  }
+
+  /** Takes the next token. */
+  private next(): Token {
+    const taken = this.token;
+    this.token = this.ahead.length > 0 ? this.ahead.shift()! : this.scanner.next();
+    return taken;
+  }
+
+  private textOf(token: Token): string {
+    return this.scanner.textOf(token);
+  }
+
+  private expect(kind: TokenKind, expected: string): Token {
+    if (this.token.kind !== kind) throw this.unexpected(expected);
+    return this.next();
+  }
+
+  /** A line break ends every item; the end of the file is left for the block to report. */
+  private expectEndOfLine(expected: string): void {
+    const token = this.token;
+    if (token.kind === 'newline') this.next();
+    else if (token.kind !== 'eof') throw this.unexpected(expected);
+  }
+
+  private skipLineBreaks(): Token {
+    while (this.at('newline')) this.next();
+    return this.token;
+  }
+
+  private startsValue(token: Token): boolean {
+    return token.kind === 'string' || token.kind === 'number' || token.kind === 'name' || token.kind === '[';
+  }
+
+  /** `model Name {` (any block keyword) at the start of a line. */
+  private opensBlock(token: Token): boolean {
+    return token.firstOnLine && token.kind === 'name' && this.peek(2).kind === '{' && this.peek(1).kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(token));
+  }
+
+  /** The failure at the next token: "Expecting X but found Y." */
+  private unexpected(expected: string): SyntaxFailure {
+    const token = this.token;
+    if (token.kind === 'unterminated-string') {
+      return new SyntaxFailure({ message: 'Unterminated string: no closing `"` on its line.', span: spanOf(token) });
+    }
+    // A line break is shown where its line ends, not as a range reaching into the next line.
+    const span = token.kind === 'newline' ? { start: token.start, end: token.start } : spanOf(token);
+    return new SyntaxFailure({ message: `Expecting ${expected} but found ${describeToken(this.scanner, token)}.`, span });
+  }
+
+  /**
+   * After a syntax error in the block that starts at `start`: on to the line that closes it (a `}`
+   * first on its line, taken) or to the next line that opens a block (not taken). At least one
+   * token is taken, so the schema loop always moves on.
+   */
+  private skipBrokenBlock(start: Token): void {
+    if (this.token === start) this.next();
+    for (;;) {
+      const token = this.token;
+      if (token.kind === 'eof') return;
+      if (token.firstOnLine && token.kind === '}') {
+        this.next();
+        return;
+      }
+      if (this.opensBlock(token)) return;
+      this.next();
+    }
+  }
+}
+
+function spanOf(token: Token): Span {
+  return { start: token.start, end: token.end };
 }
