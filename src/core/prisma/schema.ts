@@ -215,13 +215,12 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
   // Field kinds need every file's names; relations need the kinds.
   for (const { model } of models.values()) {
     for (const field of model.fields) {
-      const base = field.type.replace(/\(.*$/s, '');
       if (models.has(field.type) || views.has(field.type)) {
         field.kind = 'relation';
         field.column = null;
       } else if (enumNames.has(field.type)) field.kind = 'enum';
       else if (compositeTypes.has(field.type)) field.kind = 'composite';
-      else if (base === 'Unsupported') field.kind = 'unsupported';
+      else if (typeName(field.type) === 'Unsupported') field.kind = 'unsupported';
       // With a block unreadable, an unknown type is most likely declared there: say nothing.
       else if (!SCALAR_TYPES.has(field.type) && !someBlockUnreadable) {
         result.problems.push({
@@ -245,6 +244,12 @@ export function parsePrismaSchema(files: readonly SchemaFile[]): PrismaSchemaMod
 /** Finds the relation declared by `model.field`, e.g. to compare the same relation in two schemas. */
 export function findRelation(schema: PrismaSchemaModel, model: string, field: string): PrismaRelation | undefined {
   return schema.relations.find((r) => r.model === model && r.field === field);
+}
+
+/** `Unsupported("tsvector")` → `Unsupported`: the type without its arguments. */
+function typeName(type: string): string {
+  const open = type.indexOf('(');
+  return open < 0 ? type : type.slice(0, open);
 }
 
 function readField(field: Field, range: (span: Span) => SourceRange): PrismaField {

@@ -408,7 +408,7 @@ class Parser {
 
   /** `model Name {` (any block keyword) at the start of a line. */
   private opensBlock(token: Token): boolean {
-    return token.firstOnLine && token.kind === 'name' && this.peek(2).kind === '{' && this.peek(1).kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(token));
+    return token.firstOnLine && token.kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(token)) && this.peek(1).kind === 'name' && this.peek(2).kind === '{';
   }
 
   /** The failure at the next token: "Expecting X but found Y." */
