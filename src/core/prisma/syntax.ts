@@ -25,7 +25,7 @@
  * on. A block read in part could say a column is gone when it is not; left out, its names are
  * unknown, and `complete` tells the caller not to report types it cannot find.
  */
-import { describeToken, Scanner, type Span, type SyntaxProblem, type Token, type TokenKind } from './scanner';
+import { describeToken, Scanner, shorten, type Span, type SyntaxProblem, type Token, type TokenKind } from './scanner';
 
 export type { Span, SyntaxProblem } from './scanner';
 
@@ -188,7 +188,7 @@ class Parser {
     const keyword = this.token;
     if (keyword.kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(keyword))) return this.parseBlock();
     if (keyword.kind === 'name' && this.peek(1).kind === 'name' && this.peek(2).kind === '{') {
-      const word = this.textOf(keyword);
+      const word = shorten(this.textOf(keyword));
       throw new SyntaxFailure({ message: `Unknown block \`${word}\`: expected ${BLOCK_KEYWORD_LIST}.`, span: spanOf(keyword) });
     }
     throw this.unexpected(`a block (${BLOCK_KEYWORD_LIST})`);
@@ -197,7 +197,8 @@ class Parser {
   private parseBlock(): Block {
     const keyword = this.next();
     const type = this.textOf(keyword);
-    const name = this.expect('name', `a name after \`${type}\``);
+    if (!this.at('name')) throw this.unexpected(`a name after \`${type}\``);
+    const name = this.next();
     this.expect('{', "'{'");
     this.expectEndOfLine("a line break after '{'");
     const head = { name: this.textOf(name), nameSpan: spanOf(name), span: spanOf(keyword) };
@@ -246,7 +247,8 @@ class Parser {
 
   private parseField(): Field {
     const name = this.next();
-    const typeName = this.expect('name', `the type of \`${this.textOf(name)}\``);
+    if (!this.at('name')) throw this.unexpected(`the type of \`${shorten(this.textOf(name))}\``);
+    const typeName = this.next();
     let end = typeName.end;
     if (this.at('(')) end = this.parseArguments(0).end; // Unsupported("...")
     const type = this.scanner.text.slice(typeName.start, end);
@@ -256,7 +258,10 @@ class Parser {
       this.next();
       end = this.expect(']', "']'").end;
       list = true;
-      if (this.at('?')) throw new SyntaxFailure({ message: `Optional lists are not supported: \`${type}[]\` or \`${type}?\`.`, span: spanOf(this.token) });
+      if (this.at('?')) {
+        const written = shorten(type);
+        throw new SyntaxFailure({ message: `Optional lists are not supported: \`${written}[]\` or \`${written}?\`.`, span: spanOf(this.token) });
+      }
     } else if (this.at('?')) {
       end = this.next().end;
       optional = true;
@@ -292,15 +297,16 @@ class Parser {
   /** `@name`, `@@name` or `@db.Name`, with its arguments if any. */
   private parseAttribute(): Attribute {
     const at = this.next();
-    const path = this.parsePath(`an attribute name after '${this.textOf(at)}'`);
+    if (!this.at('name')) throw this.unexpected(`an attribute name after '${this.textOf(at)}'`);
+    const path = this.parsePath();
     if (!this.at('(')) return { name: path.text, args: [], span: { start: at.start, end: path.end } };
     const args = this.parseArguments(0);
     return { name: path.text, args: args.args, span: { start: at.start, end: args.end } };
   }
 
-  /** `name` or `name.name...`: its text and where it ends. */
-  private parsePath(expected: string): { text: string; start: number; end: number } {
-    const first = this.expect('name', expected);
+  /** `name` or `name.name...` (the next token is a name): its text and where it ends. */
+  private parsePath(): { text: string; start: number; end: number } {
+    const first = this.next();
     let end = first.end;
     while (this.at('.') && this.peek(1).kind === 'name') {
       this.next();
@@ -343,7 +349,7 @@ class Parser {
     }
     if (token.kind === '[') return this.parseArray(depth + 1);
     if (token.kind !== 'name') throw this.unexpected('a value');
-    const path = this.parsePath('a value');
+    const path = this.parsePath();
     if (!this.at('(')) return { type: 'scalar', text: path.text, span: { start: path.start, end: path.end } };
     const args = this.parseArguments(depth + 1);
     return { type: 'call', name: path.text, args: args.args, span: { start: path.start, end: args.end } };
