@@ -581,8 +581,14 @@ describe('prisma schema: a syntax error costs its block, not the file', () => {
     assert.deepEqual([schema.problems, fieldsOf(schema)], [[], ['A.id:Int id', 'A.b:String b', 'B.id:Int id']]);
   });
 
+  it('text outside any block is one problem, up to the next block', () => {
+    const schema = parse(A + '}\n}\noops {\n  id Int\n}\n' + C);
+    assert.deepEqual(schema.problems.map((p) => [p.message, at(p.range)]), [["Expecting a block (model, view, type, enum, datasource or generator) but found '}'.", '4:1-4:2']]);
+    assert.deepEqual(schema.models.map((m) => m.name), ['A', 'C']);
+  });
+
   it('lists 100 problems of a file, then how many more there are', () => {
-    const schema = parse('} oops\n'.repeat(150) + A);
+    const schema = parse('$ '.repeat(150) + '\n' + A);
     assert.equal(schema.problems.length, 101);
     assert.equal(schema.problems[100].message, '50 more syntax problems in this file are not listed.');
     assert.deepEqual(schema.models.map((m) => m.name), ['A']);

@@ -22,8 +22,9 @@
  *
  * A syntax error drops the block it is in, not the file: it is reported, the parser skips to the
  * line that closes the block (`}` first on its line) or to the next line that opens one, and reads
- * on. A block read in part could say a column is gone when it is not; left out, its names are
- * unknown, and `complete` tells the caller not to report types it cannot find.
+ * on; text outside any block is one problem, skipped up to the next line that opens a block. A
+ * block read in part could say a column is gone when it is not; left out, its names are unknown,
+ * and `complete` tells the caller not to report types it cannot find.
  */
 import { describeToken, Scanner, shorten, type Span, type SyntaxProblem, type Token, type TokenKind } from './scanner';
 
@@ -153,7 +154,7 @@ class Parser {
   private readonly blocks: Block[] = [];
   private readonly problems: SyntaxProblem[] = [];
   private unlisted: { count: number; first: Span } | null = null;
-  private someBlockLeftOut = false;
+  private somethingLeftOut = false;
 
   constructor(text: string) {
     this.scanner = new Scanner(text, (problem) => this.report(problem));
@@ -162,20 +163,21 @@ class Parser {
 
   parseSchema(): SchemaSyntax {
     for (;;) {
-      const token = this.skipLineBreaks();
-      if (token.kind === 'eof') break;
+      const start = this.skipLineBreaks();
+      if (start.kind === 'eof') break;
       try {
-        this.blocks.push(this.parseTopLevelItem());
+        const block = this.parseTopLevelItem();
+        if (block) this.blocks.push(block);
       } catch (e) {
         if (!(e instanceof SyntaxFailure)) throw e;
         this.report(e.problem);
-        this.someBlockLeftOut = true;
-        this.skipBrokenBlock(token);
+        this.somethingLeftOut = true;
+        this.skipBrokenBlock(start);
       }
     }
     const problems = this.problems.sort((a, b) => a.span.start - b.span.start);
     if (this.unlisted) problems.push({ message: `${this.unlisted.count} more syntax problems in this file are not listed.`, span: this.unlisted.first });
-    return { blocks: this.blocks, problems, complete: !this.someBlockLeftOut };
+    return { blocks: this.blocks, problems, complete: !this.somethingLeftOut };
   }
 
   private report(problem: SyntaxProblem): void {
@@ -184,14 +186,20 @@ class Parser {
     else this.unlisted = { count: 1, first: problem.span };
   }
 
-  private parseTopLevelItem(): Block {
-    const keyword = this.token;
-    if (keyword.kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(keyword))) return this.parseBlock();
-    if (keyword.kind === 'name' && this.peek(1).kind === 'name' && this.peek(2).kind === '{') {
-      const word = shorten(this.textOf(keyword));
-      throw new SyntaxFailure({ message: `Unknown block \`${word}\`: expected ${BLOCK_KEYWORD_LIST}.`, span: spanOf(keyword) });
+  /** A block; null after text that opens none, reported once and skipped up to the next line that opens one. */
+  private parseTopLevelItem(): Block | null {
+    const first = this.token;
+    if (first.kind === 'name' && BLOCK_KEYWORDS.has(this.textOf(first))) return this.parseBlock();
+    if (first.kind === 'name' && this.peek(1).kind === 'name' && this.peek(2).kind === '{') {
+      // Its body is skipped as a broken block's.
+      const word = shorten(this.textOf(first));
+      throw new SyntaxFailure({ message: `Unknown block \`${word}\`: expected ${BLOCK_KEYWORD_LIST}.`, span: spanOf(first) });
     }
-    throw this.unexpected(`a block (${BLOCK_KEYWORD_LIST})`);
+    this.report(this.unexpected(`a block (${BLOCK_KEYWORD_LIST})`).problem);
+    this.somethingLeftOut = true;
+    do this.next();
+    while (!this.at('eof') && !this.opensBlock(this.token));
+    return null;
   }
 
   private parseBlock(): Block {
