@@ -7,15 +7,13 @@
  * consequence.
  */
 import * as vscode from 'vscode';
-import type { TracedStatement } from '../core/trace/types';
-import type { StatementFacts } from '../core/types';
 import type { MigrationAnalysis, PrismaRelation, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
 import { loadCore } from './core-loader';
 import { toRange } from './convert';
 import type { DryRunObservations } from './dry-run/dry-runs';
 import type { DryRunObservation } from './dry-run/observation-store';
-import { engineLabel, observedSummary, staticVsObserved } from './dry-run/observed-words';
+import { observedHover } from './dry-run/observed-words';
 import type { WorkspaceAnalyzer } from './workspace-analyzer';
 
 export class PreflightHoverProvider implements vscode.HoverProvider {
@@ -83,22 +81,8 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, observ
   if (facts.uncertain) md.appendMarkdown('- Preflight could not tell everything this statement touches.\n');
   md.appendMarkdown(`\n**How this file runs:** ${capitalise(m.report.execution.reason)}.`);
   const traced = observed?.result.statements.find((t) => t.index === st.index);
-  if (observed && traced) appendObserved(md, core, observed, facts, traced);
+  if (observed && traced) md.appendMarkdown(`\n\n${observedHover(core, observed.result, facts, traced)}`);
   return new vscode.Hover(md, toRange(st.range));
-}
-
-/** "Observed in a dry run (PGlite, PostgreSQL 18.6): ACCESS EXCLUSIVE on "User"; 3.1 ms", and whether the static claim agrees. */
-function appendObserved(md: vscode.MarkdownString, core: Core, observed: DryRunObservation, facts: StatementFacts, traced: TracedStatement): void {
-  md.appendMarkdown('\n\n**Observed in a dry run** ');
-  md.appendText(`(${engineLabel(observed.result)}): ${observedSummary(core, traced)}.`);
-  const differences = staticVsObserved(core, facts, traced);
-  if (differences === null) return;
-  if (differences.length === 0) {
-    md.appendMarkdown('\n\nThe static analysis above agrees.');
-    return;
-  }
-  md.appendMarkdown('\n\n**The static analysis and the dry run differ:** ');
-  md.appendText(`${differences.join('; ')}.`);
 }
 
 /** "until the migration ends" / "while the statement runs" / "until the COMMIT on line 12". */

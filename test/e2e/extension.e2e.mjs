@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tests as dryRunTests } from './dry-run.e2e.mjs';
 import { applyQuickFix, cursorLine, openWorkbench, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
 /** Migrations the suite adds to the copy of the example, as a developer would. */
@@ -261,10 +262,16 @@ export const tests = [
       await runCommand(page, 'Preferences: Open Settings (UI)');
       await page.waitForSelector('.settings-editor', { timeout: 20_000 });
       await page.keyboard.type('preflight', { delay: 20 });
+      // The list is virtualised: scroll through it, collecting every title shown.
+      const seen = new Set();
       const titles = await waitFor(async () => {
-        const t = await page.$$eval('.settings-editor .setting-item-title', (els) => els.map((e) => e.textContent));
-        return t.some((x) => /Problems.*Scope/i.test(x)) ? t : null;
-      }, { what: 'Preflight settings in the Settings editor' });
+        for (const t of await page.$$eval('.settings-editor .setting-item-title', (els) => els.map((e) => e.textContent))) seen.add(t);
+        const all = [...seen];
+        if (all.some((x) => /Problems.*Scope/i.test(x)) && all.some((x) => /Dry Run.*Sample Rows/i.test(x))) return all;
+        await page.locator('.settings-editor .settings-tree-container').first().hover();
+        await page.mouse.wheel(0, 300);
+        return null;
+      }, { what: 'Preflight settings (Problems: Scope, Dry Run: Sample Rows) in the Settings editor', interval: 400 });
       await screenshot('settings');
       await runCommand(page, 'View: Close Editor');
       return `${ruleIds.length} rules; settings shown: ${titles.join(', ')}`;
@@ -328,3 +335,7 @@ export const tests = [
     },
   },
 ];
+
+// `Preflight: Dry-run Migration` (test/e2e/dry-run.e2e.mjs), after the checks above: they compare
+// the Problems panel with the CLI, which knows nothing of dry runs.
+tests.push(...dryRunTests);

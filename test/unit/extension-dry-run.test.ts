@@ -5,7 +5,7 @@
  * "observed in a dry run" column (as text, with hostile identifiers).
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { analyzeProject } from '../../src/core/analysis/analyze-project';
@@ -18,7 +18,7 @@ import { reviewViewModel } from '../../src/extension/checklist/view-models';
 import * as core from '../../src/extension/core-api';
 import { DRY_RUN_ERROR, dryRunProblems, errorRange } from '../../src/extension/dry-run/dry-run-problems';
 import { historyHash, ObservationStore, textHash, type DryRunObservation } from '../../src/extension/dry-run/observation-store';
-import { engineLabel, formatDuration, observedSummary, staticVsObserved } from '../../src/extension/dry-run/observed-words';
+import { engineLabel, escapeMarkdown, formatDuration, observedHover, observedSummary, staticVsObserved } from '../../src/extension/dry-run/observed-words';
 import { textOf, toHtml } from '../../src/webview/dom';
 import { renderReview } from '../../src/webview/review/render';
 
@@ -158,7 +158,12 @@ describe('dry run in the editor', () => {
     const cases: { name: string; st: Partial<TracedStatement>; says: string }[] = [
       { name: 'locks, rewrites and time', st: { locks: [lock('public.User', 'AccessExclusiveLock')], heldLocks: [lock('public.User', 'AccessExclusiveLock')], rewrites: ['public.User'] }, says: 'ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms' },
       { name: 'a table outside public keeps its schema', st: { locks: [lock('billing.Invoice', 'ShareLock')], durationMs: 0.42 }, says: 'SHARE on "billing"."Invoice"; 0.4 ms' },
-      { name: 'nothing new because the batch already holds it', st: { heldLocks: [lock('public.Product', 'AccessExclusiveLock')] }, says: 'no new table lock (its transaction already holds ACCESS EXCLUSIVE on "Product"); 3.1 ms' },
+      { name: 'nothing new because the batch already holds it', st: { heldLocks: [lock('public.Product', 'AccessExclusiveLock')] }, says: 'no new table lock (ACCESS EXCLUSIVE on "Product" already held); 3.1 ms' },
+      {
+        name: 'a weaker mode taken inside a stronger one an earlier statement holds (a rewrite after a DROP INDEX in the same batch)',
+        st: { locks: [lock('public.Sale', 'ShareLock')], heldLocks: [lock('public.Sale', 'AccessExclusiveLock'), lock('public.Sale', 'ShareLock')], rewrites: ['public.Sale'], durationMs: 19.7 },
+        says: 'SHARE on "Sale" (ACCESS EXCLUSIVE already held); rewrote "Sale"; 19.7 ms',
+      },
       { name: 'a statement outside a transaction block', st: { locksObserved: false, durationMs: 250 }, says: 'locks not observable (it runs outside a transaction block); 250 ms' },
       { name: 'rolled back with its batch', st: { status: 'rolled-back', locks: [lock('public.Product', 'AccessExclusiveLock')] }, says: 'ACCESS EXCLUSIVE on "Product"; 3.1 ms; rolled back when a later statement failed' },
       { name: 'failed', st: { status: 'failed', locksObserved: false, error: { sqlstate: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', line: 5, column: 1, offset: 0 } }, says: 'failed with SQLSTATE 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block' },
@@ -167,6 +172,13 @@ describe('dry run in the editor', () => {
     for (const c of cases) {
       it(c.name, () => assert.equal(observedSummary(core, traced(c.st)), c.says));
     }
+
+    it('leaves out locks the transaction holds on tables the statement is not about', () => {
+      const st = traced({ heldLocks: [lock('public.A', 'AccessExclusiveLock'), lock('public.B', 'AccessExclusiveLock'), lock('public.C', 'AccessExclusiveLock'), lock('public.D', 'AccessExclusiveLock')] });
+      assert.equal(observedSummary(core, st, ['public.B']), 'no new table lock (ACCESS EXCLUSIVE on "B" already held); 3.1 ms');
+      assert.equal(observedSummary(core, st, ['public.X']), 'no table lock; 3.1 ms');
+      assert.equal(observedSummary(core, st), 'no new table lock (ACCESS EXCLUSIVE on "A", ACCESS EXCLUSIVE on "B", ACCESS EXCLUSIVE on "C" and 1 more already held); 3.1 ms');
+    });
 
     it('formats durations for people', () => {
       assert.deepEqual([0.04, 3.14, 99.9, 120.4, 2400].map(formatDuration), ['0.0 ms', '3.1 ms', '99.9 ms', '120 ms', '2.4 s']);
@@ -181,6 +193,8 @@ describe('dry run in the editor', () => {
       { name: 'a lock the static analysis does not know differs', facts: facts([]), st: { locks: [lock('public.Sale', 'ShareRowExclusiveLock')] }, differs: ['"Sale": static no lock, observed SHARE ROW EXCLUSIVE'] },
       { name: 'an unexpected rewrite differs', facts: facts([lock('public.Sale', AE)]), st: { locks: [lock('public.Sale', AE)], rewrites: ['public.Sale'] }, differs: ['"Sale": static no rewrite, observed a rewrite'] },
       { name: 'a lock an earlier statement of the batch already holds agrees', facts: facts([lock('public.Product', 'ShareLock')]), st: { heldLocks: [lock('public.Product', AE)] }, differs: [] },
+      { name: 'a weaker new mode inside a claimed mode already held agrees', facts: facts([lock('public.Sale', AE)], ['public.Sale']), st: { locks: [lock('public.Sale', 'ShareLock')], heldLocks: [lock('public.Sale', AE)], rewrites: ['public.Sale'] }, differs: [] },
+      { name: 'a stronger mode than claimed differs even when held', facts: facts([lock('public.Sale', 'ShareLock')]), st: { locks: [lock('public.Sale', AE)], heldLocks: [lock('public.Sale', AE)] }, differs: ['"Sale": static SHARE, observed ACCESS EXCLUSIVE'] },
       { name: 'foreign-key trigger row locks an empty table does not show agree', facts: facts([lock('public.Post', 'ShareRowExclusiveLock'), lock('public.User', 'RowShareLock')]), st: { locks: [lock('public.Post', 'ShareRowExclusiveLock')] }, differs: [] },
       { name: 'locks not observable: only rewrites are compared', facts: facts([lock('public.Sale', 'ShareUpdateExclusiveLock')]), st: { locksObserved: false }, differs: [] },
       { name: 'a failed statement cannot be compared', facts: facts([lock('public.Sale', AE)]), st: { status: 'failed' }, differs: null },
@@ -189,6 +203,33 @@ describe('dry run in the editor', () => {
     for (const c of cases) {
       it(c.name, () => assert.deepEqual(staticVsObserved(core, c.facts, traced(c.st)), c.differs));
     }
+  });
+
+  describe('the hover', () => {
+    const result = { engine: 'pglite' as const, serverVersion: SERVER };
+    const unescape = (md: string) => md.replace(/\\(.)/g, '$1');
+
+    it('says what was observed, with the engine, and that the static claim agrees', () => {
+      const md = observedHover(core, result, facts([lock('public.User', 'AccessExclusiveLock')], ['public.User']), traced({ locks: [lock('public.User', 'AccessExclusiveLock')], rewrites: ['public.User'] }));
+      assert.equal(unescape(md), '**Observed in a dry run** (PGlite, PostgreSQL 18.6): ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms.\n\nThe static analysis above agrees.');
+    });
+
+    it('says where the static claim and the observation differ', () => {
+      const md = observedHover(core, result, facts([lock('public.Product', 'ShareLock')]), traced({ locks: [lock('public.Product', 'AccessExclusiveLock')] }));
+      assert.match(unescape(md), /\*\*The static analysis and the dry run differ:\*\* "Product": static SHARE, observed ACCESS EXCLUSIVE\.$/);
+    });
+
+    it('says nothing about agreement for a statement that failed', () => {
+      const md = observedHover(core, result, facts([]), traced({ status: 'failed', error: { sqlstate: '25001', message: 'CREATE INDEX CONCURRENTLY cannot run inside a transaction block', line: 5, column: 1, offset: 0 } }));
+      assert.equal(unescape(md), '**Observed in a dry run** (PGlite, PostgreSQL 18.6): failed with SQLSTATE 25001: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.');
+    });
+
+    it('shows workspace names literally: no Markdown, links or HTML from a table name', () => {
+      const hostile = 'public.*x*](command:evil)<img src=x>`';
+      const md = observedHover(core, result, facts([lock(hostile, 'ShareLock')]), traced({ locks: [lock(hostile, 'ShareLock')] }));
+      assert.ok(!/[^\\][*`<>[\]()]/.test(md.replace(/^\*\*Observed in a dry run\*\* \(/, '').replace(/\): /, '')), `unescaped Markdown in ${md}`);
+      assert.equal(escapeMarkdown('a_b*c'), 'a\\_b\\*c');
+    });
   });
 
   describe('observations are keyed by the text and history they were made on', () => {
@@ -288,6 +329,31 @@ describe('dry run in the editor', () => {
       assert.equal(reviewViewModel(input).dryRun, null);
       assert.doesNotMatch(textOf(without), /Observed in a dry run/, 'no column before a dry run');
       assert.equal(reviewViewModel(input).statements[0].observed, undefined);
+    });
+  });
+
+  describe('the contribution', () => {
+    const root = path.join(__dirname, '..', '..');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+    it('declares the command, shows it only in trusted workspaces, and declares its setting', () => {
+      // The id the review panel looks for (src/extension/checklist/review-panel.ts) and dry-run-command.ts registers.
+      const DRY_RUN_COMMAND = 'preflight.dryRunMigration';
+      for (const file of ['src/extension/dry-run/dry-run-command.ts', 'src/extension/checklist/review-panel.ts']) assert.ok(readFileSync(path.join(root, file), 'utf8').includes(`'${DRY_RUN_COMMAND}'`), `${file} does not name ${DRY_RUN_COMMAND}`);
+      const command = manifest.contributes.commands.find((c: { command: string }) => c.command === DRY_RUN_COMMAND);
+      assert.equal(`${command?.category}: ${command?.title}`, 'Preflight: Dry-run Migration');
+      const entries = Object.entries(manifest.contributes.menus as Record<string, { command: string; when?: string }[]>).flatMap(([menu, items]) => items.filter((i) => i.command === DRY_RUN_COMMAND).map((i) => ({ menu, when: i.when ?? '' })));
+      assert.deepEqual(entries.map((e) => e.menu).sort(), ['commandPalette', 'editor/context', 'editor/title', 'explorer/context', 'view/item/context']);
+      for (const e of entries) assert.match(e.when, /^isWorkspaceTrusted && /, `${e.menu} shows the dry run without workspace trust`);
+      const setting = manifest.contributes.configuration.properties['preflight.dryRun.sampleRows'];
+      assert.equal(setting?.type, 'boolean');
+      assert.equal(setting?.default, false);
+    });
+
+    it('ships PGlite and the page the dry-run-error code links to', () => {
+      const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
+      assert.ok(ignore.includes('!dist/pglite/**'), '.vscodeignore keeps dist/pglite/ out of the .vsix');
+      assert.ok(ignore.includes('!docs/dry-run.md'), '.vscodeignore keeps docs/dry-run.md out of the .vsix');
     });
   });
 });

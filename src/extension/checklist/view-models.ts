@@ -13,7 +13,7 @@ import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView,
 import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
 import type { DryRunObservation } from '../dry-run/observation-store';
-import { engineLabel, observedSummary, runSummary, staticVsObserved } from '../dry-run/observed-words';
+import { engineLabel, observedSummary, runSummary, staticVsObserved, tablesOf } from '../dry-run/observed-words';
 
 /** The state a checklist shows: the file's, carried over to the current items (or empty). */
 function currentState(list: Checklist, file: ParsedChecklistFile | null) {
@@ -173,7 +173,7 @@ export function observedStatementView(core: ReviewInput['core'], facts: Statemen
   const differences = staticVsObserved(core, facts, t);
   return {
     status: t.status,
-    summary: observedSummary(core, t),
+    summary: observedSummary(core, t, tablesOf(facts)),
     locks: t.locksObserved ? t.locks.map((l) => ({ table: core.displayTable(l.table), lock: core.lockName(l.mode) })) : [],
     rewrites: t.rewrites.map((r) => core.displayTable(r)),
     durationMs: t.durationMs,

@@ -49,7 +49,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private cache: InstanceType<Trace['ReplayCache']> | null = null;
-  /** Settles when the last run requested has finished (PGlite takes a few hundred MB: never two at once). */
+  /** Settles when the last run requested has finished (each PGlite holds its database in memory: never two at once). */
   private queue: Promise<unknown> = Promise.resolve();
   private running = 0;
   /** Histories whose replay failures were already shown in a notification. */

@@ -29,9 +29,12 @@ export function lockWords(words: DryRunWords, locks: readonly TableLock[]): stri
 
 /**
  * One statement as the dry run saw it: `ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms`,
- * or why there is nothing to see (failed, not run, locks not observable).
+ * or why there is nothing to see (failed, not run, locks not observable). Inside a batch or a
+ * BEGIN block a statement takes only the modes its transaction does not hold yet: a stronger mode
+ * an earlier statement took on the same table is named with it. `tables`: the tables the
+ * statement is about (the static facts), so that the locks held for other tables are left out.
  */
-export function observedSummary(words: DryRunWords, st: TracedStatement): string {
+export function observedSummary(words: DryRunWords, st: TracedStatement, tables?: readonly string[]): string {
   switch (st.status) {
     case 'failed':
       return st.error ? `failed with SQLSTATE ${st.error.sqlstate}: ${st.error.message}` : 'failed';
@@ -42,15 +45,33 @@ export function observedSummary(words: DryRunWords, st: TracedStatement): string
     default:
       break;
   }
+  const held = strongest(st.heldLocks);
   const parts: string[] = [];
-  if (!st.locksObserved) parts.push('locks not observable (it runs outside a transaction block)');
-  else if (st.locks.length) parts.push(lockWords(words, st.locks));
-  else if (st.heldLocks.length) parts.push(`no new table lock (its transaction already holds ${lockWords(words, st.heldLocks)})`);
-  else parts.push('no table lock');
+  if (!st.locksObserved) {
+    parts.push('locks not observable (it runs outside a transaction block)');
+  } else if (st.locks.length) {
+    parts.push(
+      st.locks
+        .map((l) => {
+          const already = held.get(l.table);
+          const within = already && rank(already) > rank(l.mode) ? ` (${words.lockName(already)} already held)` : '';
+          return `${words.lockName(l.mode)} on ${words.displayTable(l.table)}${within}`;
+        })
+        .join(', '),
+    );
+  } else {
+    const relevant = st.heldLocks.filter((l) => !tables || tables.includes(l.table));
+    parts.push(relevant.length ? `no new table lock (${lockWords(words, relevant.slice(0, 3))}${relevant.length > 3 ? ` and ${relevant.length - 3} more` : ''} already held)` : 'no table lock');
+  }
   if (st.rewrites.length) parts.push(`rewrote ${st.rewrites.map((t) => words.displayTable(t)).join(', ')}`);
   parts.push(formatDuration(st.durationMs));
   if (st.status === 'rolled-back') parts.push('rolled back when a later statement failed');
   return parts.join('; ');
+}
+
+/** The tables a statement is about, as the static analysis knows them. */
+export function tablesOf(facts: StatementFacts): string[] {
+  return [...new Set([...facts.locks.map((l) => l.table), ...facts.rewrites, ...facts.newTables])];
 }
 
 const rank = (mode: LockMode) => LOCK_MODES.indexOf(mode);
@@ -73,8 +94,9 @@ const ROW_LEVEL: ReadonlySet<LockMode> = new Set(['RowShareLock', 'RowExclusiveL
 /**
  * Where the static analysis and the dry run disagree on one statement, in words; empty when they
  * agree. Null when they cannot be compared: the statement did not run, failed, or the static
- * analysis could not tell what it touches. A lock an earlier statement of the same transaction
- * already holds (at least as strong) counts as seen: PostgreSQL does not take it again.
+ * analysis could not tell what it touches. A claimed mode the transaction already holds (at
+ * least as strong, from an earlier statement of the batch or BEGIN block) counts as seen:
+ * PostgreSQL does not take it again, and what blocks other sessions is the lock already held.
  */
 export function staticVsObserved(words: DryRunWords, facts: StatementFacts, st: TracedStatement): string[] | null {
   if (facts.uncertain || (st.status !== 'applied' && st.status !== 'rolled-back')) return null;
@@ -86,11 +108,13 @@ export function staticVsObserved(words: DryRunWords, facts: StatementFacts, st: 
     for (const [table, mode] of claimed) {
       const observed = seen.get(table);
       if (observed === mode) continue;
-      const alreadyHeld = held.get(table);
-      if (!observed && alreadyHeld && rank(alreadyHeld) >= rank(mode)) continue;
-      if (ROW_LEVEL.has(mode) && (!observed || rank(observed) < rank(mode))) continue;
-      const name = words.displayTable(table);
-      out.push(`${name}: static ${words.lockName(mode)}, observed ${observed ? words.lockName(observed) : 'no lock'}`);
+      const stronger = observed !== undefined && rank(observed) > rank(mode);
+      if (!stronger) {
+        const alreadyHeld = held.get(table);
+        if (alreadyHeld && rank(alreadyHeld) >= rank(mode)) continue;
+        if (ROW_LEVEL.has(mode)) continue;
+      }
+      out.push(`${words.displayTable(table)}: static ${words.lockName(mode)}, observed ${observed ? words.lockName(observed) : 'no lock'}`);
     }
     for (const [table, observed] of seen) {
       if (!claimed.has(table)) out.push(`${words.displayTable(table)}: static no lock, observed ${words.lockName(observed)}`);
@@ -101,6 +125,23 @@ export function staticVsObserved(words: DryRunWords, facts: StatementFacts, st: 
   for (const t of expected) if (!rewritten.has(t)) out.push(`${words.displayTable(t)}: static rewrite, observed none`);
   for (const t of rewritten) if (!expected.has(t)) out.push(`${words.displayTable(t)}: static no rewrite, observed a rewrite`);
   return out;
+}
+
+/**
+ * The hover's paragraph (Markdown): `**Observed in a dry run** (PGlite, PostgreSQL 18.6): ACCESS
+ * EXCLUSIVE on "User"; rewrote "User"; 3.1 ms.`, then whether the static claim above agrees.
+ */
+export function observedHover(words: DryRunWords, result: Pick<TraceResult, 'engine' | 'serverVersion'>, facts: StatementFacts, st: TracedStatement): string {
+  const out = [`**Observed in a dry run** (${escapeMarkdown(engineLabel(result))}): ${escapeMarkdown(observedSummary(words, st, tablesOf(facts)))}.`];
+  const differences = staticVsObserved(words, facts, st);
+  if (differences?.length === 0) out.push('The static analysis above agrees.');
+  else if (differences) out.push(`**The static analysis and the dry run differ:** ${escapeMarkdown(differences.join('; '))}.`);
+  return out.join('\n\n');
+}
+
+/** Text as Markdown that shows it literally (table names come from the workspace) and still wraps. */
+export function escapeMarkdown(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }
 
 /** "applied cleanly" / "failed: nothing of it stays applied" / "failed midway: ...". */
