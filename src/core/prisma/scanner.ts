@@ -4,8 +4,9 @@
  * Spaces, tabs (and the rest of JavaScript's `\s` but line breaks, a BOM included), `//` and `///`
  * comments and `/* *\/` comments are skipped. Line breaks (`\n`, `\r\n`, a lone `\r`) are tokens:
  * in Prisma an item of a block ends with its line. Characters that start no token are reported
- * and skipped, so the rest of their line still parses (as the previous reader did). Offsets are UTF-16 offsets into the text,
- * like our ranges. Every loop moves forward: scanning is linear in the text, whatever it holds.
+ * and skipped, so the rest of their line still parses (as the previous reader did). Offsets are
+ * UTF-16 offsets into the text, like our ranges. Every loop moves forward: scanning is linear in
+ * the text, whatever it holds.
  */
 
 /** UTF-16 offsets into the file's text; `end` is exclusive. */

@@ -149,7 +149,7 @@ class Parser {
   private readonly scanner: Scanner;
   /** The next token, not taken yet. */
   private token: Token;
-  /** Tokens after `token`, scanned by `peek`. */
+  /** Tokens after `token`, scanned ahead by `peek`. */
   private readonly ahead: Token[] = [];
   private readonly blocks: Block[] = [];
   private readonly problems: SyntaxProblem[] = [];
@@ -377,9 +377,8 @@ class Parser {
 
   // ---- tokens ----
 
-  /** The token `k` places ahead: 0 is the next one. */
-  private peek(k = 0): Token {
-    if (k === 0) return this.token;
+  /** The token `k` places after the next one (`token`). */
+  private peek(k: number): Token {
     while (this.ahead.length < k) this.ahead.push(this.scanner.next());
     return this.ahead[k - 1];
   }
