@@ -20,8 +20,10 @@ async function main(): Promise<void> {
   const failures: FuzzFailure[] = [];
   const started = Date.now();
   let slowest = 0;
+  const kinds = { sql: 0, schema: 0 };
   for (let i = 0; i < iterations; i++) {
     const r = fuzzOnce(samples, seed * 1_000_003 + i);
+    kinds[r.kind]++;
     slowest = Math.max(slowest, r.ms);
     if (r.failure) {
       failures.push(r.failure);
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     }
     if ((i + 1) % 5000 === 0) process.stdout.write(`${i + 1} iterations, ${failures.length} failures, ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   }
-  process.stdout.write(`\n${iterations} iterations (seed ${seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s; slowest file ${slowest.toFixed(0)} ms; ${failures.length} failures\n`);
+  process.stdout.write(`\n${iterations} iterations (seed ${seed}; ${kinds.sql} migrations, ${kinds.schema} schema files) in ${((Date.now() - started) / 1000).toFixed(1)} s; slowest file ${slowest.toFixed(0)} ms; ${failures.length} failures\n`);
   process.exitCode = failures.length ? 1 : 0;
 }
 

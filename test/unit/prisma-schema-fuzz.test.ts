@@ -6,19 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { parsePrismaSchema, type PrismaSchemaModel } from '../../src/core/prisma/schema';
-import type { SourceRange } from '../../src/core/types';
-import { corpusSamples, mutate, rng } from './support/fuzz';
+import { corpusSamples, mutate, rng, schemaRanges } from './support/fuzz';
 
 const MB = 1_000_000;
-
-function rangesOf(schema: PrismaSchemaModel): SourceRange[] {
-  return [
-    ...schema.models.flatMap((m) => [m.range, m.nameRange, ...m.fields.map((f) => f.range)]),
-    ...schema.enums.map((e) => e.range),
-    ...schema.relations.flatMap((r) => [r.fieldRange, r.relationRange, r.onDelete.range, r.onUpdate.range]),
-    ...schema.problems.map((p) => p.range),
-  ].filter((r): r is SourceRange => r !== null);
-}
 
 /** Why `text`'s schema breaks an invariant, or null. */
 function check(text: string): string | null {
@@ -30,7 +20,7 @@ function check(text: string): string | null {
     return `threw: ${e instanceof Error ? e.stack : String(e)}`;
   }
   const ms = performance.now() - started;
-  for (const r of rangesOf(schema)) {
+  for (const r of schemaRanges(schema)) {
     if (!(r.startOffset >= 0 && r.startOffset <= r.endOffset && r.endOffset <= text.length && r.start.line >= 1 && r.start.column >= 1)) {
       return `range outside the file: ${JSON.stringify(r)}`;
     }

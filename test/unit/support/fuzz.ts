@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeMigration } from '../../../src/core/analysis/analyze-migration';
 import { Catalog } from '../../../src/core/catalog/model';
+import { parsePrismaSchema, type PrismaSchemaModel } from '../../../src/core/prisma/schema';
 import { RULES } from '../../../src/core/rules/index';
 import type { SourceRange } from '../../../src/core/types';
 import { rng } from './random';
@@ -45,7 +46,11 @@ export function corpusSamples(): Samples {
 }
 
 
-const NASTY = ["'", '"', '$$', '$x$', '/*', '*/', '--', ';', '(', ')', '\\', '\0', '\uFEFF', '\r', '\r\n', '\u2028', '𝄞', 'é', 'CONCURRENTLY', 'BEGIN;', 'COMMIT;', 'NOT VALID', 'E\'', 'U&"'];
+const NASTY = [
+  "'", '"', '$$', '$x$', '/*', '*/', '--', ';', '(', ')', '\\', '\0', '\uFEFF', '\r', '\r\n', '\u2028', '𝄞', 'é', 'CONCURRENTLY', 'BEGIN;', 'COMMIT;', 'NOT VALID', 'E\'', 'U&"',
+  // schema.prisma
+  '{', '}', '@', '@@', '//', '///', '@relation(', 'onDelete: ', 'fields: [', '@@map("', '@map(', 'Unsupported("', 'model X {', 'enum E {', '?', '[]',
+];
 
 export function mutate(text: string, r: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)];
@@ -95,6 +100,12 @@ export function mutate(text: string, r: () => number): string {
   }
 }
 
+export interface FuzzResult {
+  kind: 'sql' | 'schema';
+  ms: number;
+  failure?: FuzzFailure;
+}
+
 export interface FuzzFailure {
   kind: 'sql' | 'schema';
   input: string;
@@ -107,9 +118,10 @@ function inside(r: SourceRange, len: number): boolean {
 
 const OPTIONS = { prismaVersion: '7.3.0', rules: RULES, severityOf: (_: string, s: 'error' | 'warning' | 'info') => s, fileOfMigration: () => null };
 
-/** One mutation of one sample, checked. Needs ensureSqlParser() first. */
-export function fuzzOnce(samples: Samples, seed: number): { ms: number; failure?: FuzzFailure } {
+/** One mutation of one sample (a schema file one time in four), checked. Needs ensureSqlParser() first. */
+export function fuzzOnce(samples: Samples, seed: number): FuzzResult {
   const r = rng(seed);
+  if (samples.schemas.length && r() < 0.25) return fuzzSchemaOnce(samples, r);
   const base = samples.sql[Math.floor(r() * samples.sql.length)];
   let input = base;
   const rounds = 1 + Math.floor(r() * 3);
@@ -118,13 +130,53 @@ export function fuzzOnce(samples: Samples, seed: number): { ms: number; failure?
   try {
     const a = analyzeMigration({ name: '20250101000000_fuzz', file: '/fuzz/migration.sql', text: input }, new Catalog(), OPTIONS);
     const ms = performance.now() - t0;
-    for (const s of a.report.statements) if (!inside(s.range, input.length)) return { ms, failure: { kind: 'sql', input, problem: `statement range outside the file: ${JSON.stringify(s.range)}` } };
-    for (const f of a.findings) if (!inside(f.range, input.length)) return { ms, failure: { kind: 'sql', input, problem: `${f.rule} range outside the file: ${JSON.stringify(f.range)}` } };
+    for (const s of a.report.statements) if (!inside(s.range, input.length)) return { kind: 'sql', ms, failure: { kind: 'sql', input, problem: `statement range outside the file: ${JSON.stringify(s.range)}` } };
+    for (const f of a.findings) if (!inside(f.range, input.length)) return { kind: 'sql', ms, failure: { kind: 'sql', input, problem: `${f.rule} range outside the file: ${JSON.stringify(f.range)}` } };
     const internal = a.findings.find((f) => f.message.includes('failed on this file'));
-    if (internal) return { ms, failure: { kind: 'sql', input, problem: internal.message } };
-    if (ms > 1000 && input.length < 5_000_000) return { ms, failure: { kind: 'sql', input, problem: `took ${ms.toFixed(0)} ms` } };
-    return { ms };
+    if (internal) return { kind: 'sql', ms, failure: { kind: 'sql', input, problem: internal.message } };
+    if (ms > 1000 && input.length < 5_000_000) return { kind: 'sql', ms, failure: { kind: 'sql', input, problem: `took ${ms.toFixed(0)} ms` } };
+    return { kind: 'sql', ms };
   } catch (e) {
-    return { ms: performance.now() - t0, failure: { kind: 'sql', input, problem: `threw: ${e instanceof Error ? e.stack : String(e)}` } };
+    return { kind: 'sql', ms: performance.now() - t0, failure: { kind: 'sql', input, problem: `threw: ${e instanceof Error ? e.stack : String(e)}` } };
   }
+}
+
+/**
+ * A mutated schema file: read, then checked by every schema rule against the database a corpus
+ * migration leaves, with the unmutated file as the base ref's schema (so the onDelete comparison
+ * runs too). No throw, every range of the model and of every finding inside the file, under 1 s.
+ */
+function fuzzSchemaOnce(samples: Samples, r: () => number): FuzzResult {
+  const base = samples.schemas[Math.floor(r() * samples.schemas.length)];
+  let input = base;
+  for (let k = 0, rounds = 1 + Math.floor(r() * 3); k < rounds; k++) input = mutate(input, r);
+  const migration = samples.sql[Math.floor(r() * samples.sql.length)];
+  const catalog = migration ? analyzeMigration({ name: '20250101000000_fuzz', file: '/fuzz/migration.sql', text: migration }, new Catalog(), OPTIONS).after : new Catalog();
+  const file = '/fuzz/schema.prisma';
+  const t0 = performance.now();
+  try {
+    const schema = parsePrismaSchema([{ path: file, text: input }]);
+    const baseSchema = parsePrismaSchema([{ path: file, text: base }]);
+    const findings: { rule: string; file: string; range: SourceRange }[] = [];
+    for (const rule of RULES) {
+      rule.checkSchema?.({ schema, catalog, baseSchema, baseRef: 'main', fileOfMigration: () => null, report: (f) => findings.push({ rule: rule.meta.id, file: f.file, range: f.range }) });
+    }
+    const ms = performance.now() - t0;
+    for (const range of schemaRanges(schema)) if (!inside(range, input.length)) return { kind: 'schema', ms, failure: { kind: 'schema', input, problem: `schema range outside the file: ${JSON.stringify(range)}` } };
+    for (const f of findings) if (f.file === file && !inside(f.range, input.length)) return { kind: 'schema', ms, failure: { kind: 'schema', input, problem: `${f.rule} range outside the file: ${JSON.stringify(f.range)}` } };
+    if (ms > 1000 && input.length < 5_000_000) return { kind: 'schema', ms, failure: { kind: 'schema', input, problem: `took ${ms.toFixed(0)} ms` } };
+    return { kind: 'schema', ms };
+  } catch (e) {
+    return { kind: 'schema', ms: performance.now() - t0, failure: { kind: 'schema', input, problem: `threw: ${e instanceof Error ? e.stack : String(e)}` } };
+  }
+}
+
+/** Every range the schema model holds. */
+export function schemaRanges(schema: PrismaSchemaModel): SourceRange[] {
+  return [
+    ...schema.models.flatMap((m) => [m.range, m.nameRange, ...m.fields.map((f) => f.range)]),
+    ...schema.enums.map((e) => e.range),
+    ...schema.relations.flatMap((rel) => [rel.fieldRange, rel.relationRange, rel.onDelete.range, rel.onUpdate.range]),
+    ...schema.problems.map((p) => p.range),
+  ].filter((range): range is SourceRange => range !== null);
 }
