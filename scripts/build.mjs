@@ -1,5 +1,6 @@
-// Bundles the CLI and the extension with esbuild (one file each) and ships libpg-query's WASM
-// beside them, and PGlite beside the extension (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
+// Bundles the CLI and the extension with esbuild (one file each, plus the extension's dry run in a
+// file of its own) and ships libpg-query's WASM beside them, and PGlite beside the extension's dry
+// run (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,14 +13,25 @@ const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
 
 // PGlite in the extension. Its loader finds pglite.wasm, pglite.data and initdb.wasm next to its
-// own module, and each contrib module finds its tarball one folder up from itself: bundled into
-// dist/extension.js, those lookups would point at the wrong files. So PGlite ships as its own
-// published files, in its own layout, under dist/pglite/ (package.json, LICENSE, dist/index.cjs,
-// the WASM and data files, and only the contrib modules the extension imports, with their
-// tarballs); the bundle keeps `@electric-sql/pglite[/contrib/x]` as requires of those files,
-// made only when a dry run starts the database. `vsce package --no-dependencies` ships dist/pglite.
+// own module, and each contrib module finds its tarball one folder up from itself: bundled, those
+// lookups would point at the wrong files. So PGlite ships as its own published files, in its own
+// layout, under dist/pglite/ (package.json, LICENSE, dist/index.cjs, the WASM and data files, and
+// only the contrib modules the dry run imports, with their tarballs); the bundle keeps
+// `@electric-sql/pglite[/contrib/x]` as requires of those files, made only when a dry run starts
+// the database. `vsce package --no-dependencies` ships dist/pglite.
+//
+// The dry run itself (src/core/trace and what it uses, behind src/extension/dry-run/trace-api.ts)
+// is dist/trace.js, required by dist/extension.js on the first dry run: activation never reads it.
 const PGLITE_PACKAGE = dirname(dirname(require.resolve('@electric-sql/pglite')));
 const PGLITE_OUT = join(root, 'dist', 'pglite');
+const TRACE_API = /^\.\/trace-api$/;
+const traceApart = {
+  name: 'trace-apart',
+  setup(b) {
+    b.onResolve({ filter: TRACE_API }, (a) => (a.importer.endsWith(join('dry-run', 'trace-loader.ts')) ? { path: './trace.js', external: true } : undefined));
+    b.onResolve({ filter: /^(@electric-sql\/pglite|pg)(\/|$)/ }, (a) => ({ errors: [{ text: `${a.path} belongs in dist/trace.js (src/extension/dry-run/trace-api.ts), not in dist/extension.js` }] }));
+  },
+};
 const pgliteBesideTheBundle = {
   name: 'pglite-beside-the-bundle',
   setup(b) {
@@ -68,16 +80,10 @@ const common = {
 const entries = [
   // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
-  // PGlite: beside the bundle (see above); `pg` is only for --database-url, which the extension never passes.
+  { ...common, plugins: [...common.plugins, traceApart], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false } },
+  // PGlite beside it (see above); `pg` is only for --database-url, which the extension never passes.
   // Dynamic imports become requires, so PGlite's files load as CommonJS from dist/pglite/.
-  {
-    ...common,
-    plugins: [...common.plugins, pgliteBesideTheBundle],
-    entryPoints: ['src/extension/extension.ts'],
-    outfile: 'dist/extension.js',
-    external: ['vscode', 'pg'],
-    supported: { 'dynamic-import': false },
-  },
+  { ...common, plugins: [...common.plugins, pgliteBesideTheBundle], entryPoints: ['src/extension/dry-run/trace-api.ts'], outfile: 'dist/trace.js', external: ['pg'], supported: { 'dynamic-import': false } },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });
