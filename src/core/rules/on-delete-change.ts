@@ -4,9 +4,6 @@ import { alterTableCommands, displayTable, relatedOrigin } from './helpers';
 import { defineRule } from './rule';
 import { onDeleteConsequence, onUpdateConsequence } from './support/referential-actions';
 
-// Re-exported for src/extension/core-api.ts, which imports them from here.
-export { onDeleteConsequence, onUpdateConsequence };
-
 export default defineRule({
   meta: {
     id: 'on-delete-change',
