@@ -1,6 +1,6 @@
-// Bundles the CLI and the extension with esbuild (one file each, plus the extension's dry run in a
-// file of its own) and ships libpg-query's WASM beside them, and PGlite beside the extension's dry
-// run (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
+// Bundles the CLI and the extension with esbuild (one file each, plus the script of the extension's
+// dry-run worker) and ships libpg-query's WASM beside them, and PGlite beside the dry-run worker
+// (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,16 +20,14 @@ const minify = process.argv.includes('--minify');
 // `@electric-sql/pglite[/contrib/x]` as requires of those files, made only when a dry run starts
 // the database. `vsce package --no-dependencies` ships dist/pglite.
 //
-// The dry run itself (src/core/trace and what it uses, behind src/extension/dry-run/trace-api.ts)
-// is dist/trace.js, required by dist/extension.js on the first dry run: activation never reads it.
+// The dry run itself (src/core/trace and what it uses) runs in a worker thread whose script is
+// dist/trace.js (src/extension/dry-run/trace-worker.ts): dist/extension.js never contains it.
 const PGLITE_PACKAGE = dirname(dirname(require.resolve('@electric-sql/pglite')));
 const PGLITE_OUT = join(root, 'dist', 'pglite');
-const TRACE_API = /^\.\/trace-api$/;
 const traceApart = {
   name: 'trace-apart',
   setup(b) {
-    b.onResolve({ filter: TRACE_API }, (a) => (a.importer.endsWith(join('dry-run', 'trace-loader.ts')) ? { path: './trace.js', external: true } : undefined));
-    b.onResolve({ filter: /^(@electric-sql\/pglite|pg)(\/|$)/ }, (a) => ({ errors: [{ text: `${a.path} belongs in dist/trace.js (src/extension/dry-run/trace-api.ts), not in dist/extension.js` }] }));
+    b.onResolve({ filter: /^(@electric-sql\/pglite|pg)(\/|$)/ }, (a) => ({ errors: [{ text: `${a.path} belongs in dist/trace.js (src/extension/dry-run/trace-worker.ts), not in dist/extension.js` }] }));
   },
 };
 const pgliteBesideTheBundle = {
@@ -80,10 +78,10 @@ const common = {
 const entries = [
   // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
   { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
-  { ...common, plugins: [...common.plugins, traceApart], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], supported: { 'dynamic-import': false } },
-  // PGlite beside it (see above); `pg` is only for --database-url, which the extension never passes.
-  // Dynamic imports become requires, so PGlite's files load as CommonJS from dist/pglite/.
-  { ...common, plugins: [...common.plugins, pgliteBesideTheBundle], entryPoints: ['src/extension/dry-run/trace-api.ts'], outfile: 'dist/trace.js', external: ['pg'], supported: { 'dynamic-import': false } },
+  { ...common, plugins: [...common.plugins, traceApart], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The dry run's worker, PGlite beside it (see above); `pg` is only for --database-url, which the
+  // extension never passes. Dynamic imports become requires: PGlite's files load as CommonJS.
+  { ...common, plugins: [...common.plugins, pgliteBesideTheBundle], entryPoints: ['src/extension/dry-run/trace-worker.ts'], outfile: 'dist/trace.js', external: ['pg'], supported: { 'dynamic-import': false } },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

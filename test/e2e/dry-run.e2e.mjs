@@ -168,6 +168,31 @@ export const tests = [
     },
   },
   {
+    name: '[dry run] Cancel on the progress notification ends the run at once (its worker thread) and nothing of it is shown',
+    async run({ page, assert }) {
+      const M = '20250916112205_remove_customer_loyalty_points'; // its history is not cached yet: a cold run of a few seconds
+      await clearNotifications(page);
+      await openFile(page, `prisma/migrations/${M}/migration.sql`);
+      await runCommand(page, 'Preflight: Dry-run Migration');
+      const toast = page.locator(TOAST, { hasText: `dry run of ${M}` }).first();
+      await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      await toast.hover();
+      await toast.getByRole('button', { name: 'Cancel' }).click();
+      await waitFor(async () => !(await toasts(page)).some((t) => t.includes(`dry run of ${M}`)), { what: 'the progress notification to go away on Cancel', timeout: 5000 });
+      const log = await waitFor(async () => {
+        const t = await outputText(page);
+        return new RegExp(`Dry run of ${M} cancelled`).test(t) ? t : null;
+      }, { what: 'the cancellation in the Preflight log', timeout: 20_000, interval: 1000 });
+      assert(!(await toasts(page)).some((t) => t.includes(M) && /in the dry run/.test(t)), 'an outcome notification for a cancelled dry run');
+      await openFile(page, `prisma/migrations/${M}/migration.sql`);
+      await goToLine(page, 8, 3);
+      const hover = await showHover(page, { until: /How this file runs/ });
+      await page.keyboard.press('Escape');
+      assert(!/Observed in a dry run/.test(hover), `the hover shows the result of a cancelled dry run:\n${hover}`);
+      return log.split('\n').filter((l) => l.includes(M) && /cancel|discarded/i.test(l)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' / ');
+    },
+  },
+  {
     name: '[dry run] in Restricted Mode there is no dry run: not in the palette, the editor title or the review panel',
     async run({ browser, startRestrictedServer, branchWorkspace, assert, screenshotPath }) {
       const restricted = await startRestrictedServer();

@@ -19,6 +19,7 @@ import * as core from '../../src/extension/core-api';
 import { DRY_RUN_ERROR, dryRunProblems, errorRange } from '../../src/extension/dry-run/dry-run-problems';
 import { historyHash, ObservationStore, textHash, type DryRunObservation } from '../../src/extension/dry-run/observation-store';
 import { engineLabel, escapeMarkdown, formatDuration, observedHover, observedSummary, staticVsObserved } from '../../src/extension/dry-run/observed-words';
+import { DryRunCancelled, TraceRunner } from '../../src/extension/dry-run/trace-runner';
 import { textOf, toHtml } from '../../src/webview/dom';
 import { renderReview } from '../../src/webview/review/render';
 
@@ -354,6 +355,64 @@ describe('dry run in the editor', () => {
       const ignore = readFileSync(path.join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
       assert.ok(ignore.includes('!dist/pglite/**'), '.vscodeignore keeps dist/pglite/ out of the .vsix');
       assert.ok(ignore.includes('!docs/dry-run.md'), '.vscodeignore keeps docs/dry-run.md out of the .vsix');
+    });
+  });
+
+  describe('the worker thread the dry run runs in', () => {
+    // A stand-in for dist/trace.js that speaks the same protocol: what it does depends on the first migration's text.
+    const STUB = `const { parentPort } = require('node:worker_threads');
+parentPort.on('message', (r) => {
+  const what = r.migrations[0].text;
+  if (what === 'hang') return;
+  if (what === 'crash') process.exit(3);
+  if (what === 'error') return parentPort.postMessage({ type: 'error', id: r.id, message: 'could not start the embedded database' });
+  parentPort.postMessage({ type: 'progress', id: r.id, message: 'Replaying 1 migrations' });
+  parentPort.postMessage({ type: 'result', id: r.id, result: { outcome: 'applied', migration: { name: r.options.target }, notices: [r.cacheDir] } });
+});
+`;
+    let dir: string;
+    let runner: TraceRunner;
+    before(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'preflight-runner-'));
+      writeFileSync(path.join(dir, 'trace.js'), STUB);
+    });
+    beforeEach(() => (runner = new TraceRunner(path.join(dir, 'trace.js'))));
+    afterEach(() => runner.dispose());
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const run = (text: string, progress: string[] = []) => runner.run([{ name: '1_a', text }], { prismaVersion: '7.3.0', target: '1_a', sampleRows: false }, '/cache', (m) => progress.push(m));
+
+    it('hands over the request and brings back the progress and the result', async () => {
+      const progress: string[] = [];
+      const r = await run('SELECT 1;', progress).result;
+      assert.equal(r.outcome, 'applied');
+      assert.deepEqual(r.notices, ['/cache'], 'the cache folder reaches the worker');
+      assert.deepEqual(progress, ['Replaying 1 migrations']);
+    });
+
+    it("a failure in the worker rejects the run with the worker's message", async () => {
+      await assert.rejects(run('error').result, /could not start the embedded database/);
+      assert.equal((await run('SELECT 1;').result).outcome, 'applied', 'the next run works');
+    });
+
+    it('Cancel ends a run at once, and the next run gets a new thread', async () => {
+      const job = run('hang');
+      const t0 = Date.now();
+      setTimeout(() => job.cancel(), 20);
+      await assert.rejects(job.result, (e) => e instanceof DryRunCancelled);
+      assert.ok(Date.now() - t0 < 2000, 'cancelled promptly');
+      assert.equal((await run('SELECT 1;').result).outcome, 'applied');
+    });
+
+    it('a thread that dies fails its run, and the next run gets a new thread', async () => {
+      await assert.rejects(run('crash').result, /exited \(code 3\)/);
+      assert.equal((await run('SELECT 1;').result).outcome, 'applied');
+    });
+
+    it('runs one dry run at a time', async () => {
+      const first = run('hang');
+      assert.throws(() => run('SELECT 1;'), /already running/);
+      first.cancel();
+      await assert.rejects(first.result, (e) => e instanceof DryRunCancelled);
     });
   });
 });

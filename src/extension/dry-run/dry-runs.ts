@@ -1,9 +1,10 @@
 /**
- * The dry runs of the workspace: runs a migration in PGlite behind a progress notification (one
- * run at a time), keeps one replay cache for the workspace in the extension's storage (a second
- * run after an edit of the newest migration starts from the replayed history), keeps what each
- * run observed for as long as the files match, and publishes the failures as `dry-run-error`
- * diagnostics in a collection of their own (the static analysis never overwrites them).
+ * The dry runs of the workspace: runs a migration in PGlite (in a worker thread, `trace-runner.ts`)
+ * behind a progress notification, one run at a time; keeps one replay cache for the workspace in
+ * the extension's storage (a second run after an edit of the newest migration starts from the
+ * replayed history); keeps what each run observed for as long as the files match; and publishes
+ * the failures as `dry-run-error` diagnostics in a collection of their own (the static analysis
+ * never overwrites them).
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +16,8 @@ import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import { DRY_RUN_ERROR, dryRunProblems } from './dry-run-problems';
 import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservation, type HashedMigration } from './observation-store';
 import { engineLabel, formatDuration, runSummary } from './observed-words';
-import type { TraceMigrationInput, TraceResult } from './trace-api';
-import { loadTrace, type Trace } from './trace-loader';
+import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
+import { DryRunCancelled, TraceRunner } from './trace-runner';
 
 /** What a dry run came to, for the command and the review panel. */
 export interface DryRunOutcome {
@@ -48,9 +49,9 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('preflight-dry-run');
   private readonly changed = new vscode.EventEmitter<string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private cache: InstanceType<Trace['ReplayCache']> | null = null;
+  private readonly runner = new TraceRunner();
   /** Settles when the last run requested has finished (each PGlite holds its database in memory: never two at once). */
-  private queue: Promise<unknown> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
   private running = 0;
   /** Histories whose replay failures were already shown in a notification. */
   private readonly warnedHistories = new Set<string>();
@@ -84,13 +85,11 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
 
   /**
    * Dry-runs migration `name` of the project (migrations 1..N as the editors hold them, unsaved
-   * text included) behind a cancellable progress notification. Cancelling stops the reports and
-   * discards the result; the embedded database finishes the statement it is running in the background.
+   * text included) behind a cancellable progress notification. Cancel ends the run at once.
    */
   async run(session: ProjectSession, name: string): Promise<DryRunOutcome> {
     const previous = this.queue;
-    const busy = this.running > 0;
-    const handle: { run?: Promise<unknown> } = {};
+    const waiting = this.running > 0;
     let release!: () => void;
     this.queue = new Promise<void>((resolve) => (release = resolve));
     this.running++;
@@ -98,24 +97,22 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
       return await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Preflight: dry run of ${name}`, cancellable: true },
         async (progress, token) => {
-          if (busy) progress.report({ message: 'waiting for the dry run in progress' });
+          if (waiting) progress.report({ message: 'waiting for the dry run in progress' });
           await previous;
-          if (token.isCancellationRequested) return { message: `The dry run of ${name} was cancelled.`, cancelled: true };
-          return this.trace(session, name, progress, token, handle);
+          if (token.isCancellationRequested) {
+            this.host.log.info(`Dry run of ${name} cancelled before it started.`);
+            return { message: `The dry run of ${name} was cancelled.`, cancelled: true };
+          }
+          return this.trace(session, name, progress, token);
         },
       );
     } finally {
-      // The next run waits for this one's database to finish, also when this one was cancelled.
-      const done = () => {
-        this.running--;
-        release();
-      };
-      if (handle.run) void handle.run.then(done, done);
-      else done();
+      this.running--;
+      release();
     }
   }
 
-  private async trace(session: ProjectSession, name: string, progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken, handle: { run?: Promise<unknown> }): Promise<DryRunOutcome> {
+  private async trace(session: ProjectSession, name: string, progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken): Promise<DryRunOutcome> {
     const { log } = this.host;
     const history = this.historyOf(session, name);
     const target = history.at(-1);
@@ -123,35 +120,24 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     const prismaVersion = session.project.prismaVersion.version;
     const sampleRows = Config.for(vscode.Uri.file(target.file!)).dryRunSampleRows;
     log.info(`Dry run of ${name}: ${history.length - 1} earlier migration(s), Prisma ${prismaVersion ?? 'version unknown (batch assumed)'}${sampleRows ? ', one sample row per table' : ''}`);
-    progress.report({ message: 'loading the embedded database' });
-    const trace = await loadTrace();
-    const running = trace.traceMigration(history, {
-      prismaVersion,
-      target: name,
-      sampleRows,
-      cache: this.cacheOf(trace),
-      onProgress: (message) => {
-        log.info(`  ${message}`);
-        if (!token.isCancellationRequested) progress.report({ message });
-      },
+    const job = this.runner.run(history, { prismaVersion, target: name, sampleRows }, this.cacheDir, (message) => {
+      log.info(`  ${message}`);
+      progress.report({ message });
     });
-    handle.run = running;
-    const cancelled = new Promise<'cancelled'>((resolve) => token.onCancellationRequested(() => resolve('cancelled')));
-    let result: TraceResult | 'cancelled';
+    const cancelling = token.onCancellationRequested(() => job.cancel());
+    let result: TraceResult;
     try {
-      result = await Promise.race([running, cancelled]);
+      result = await job.result;
     } catch (e) {
+      if (e instanceof DryRunCancelled) {
+        log.info(`Dry run of ${name} cancelled.`);
+        return { message: `The dry run of ${name} was cancelled.`, cancelled: true };
+      }
       log.error(`Dry run of ${name} could not run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      void vscode.window.showErrorMessage(`Preflight: the dry run of ${name} could not start the embedded database (${errorText(e)}). See Preflight: Show Output.`);
+      void vscode.window.showErrorMessage(`Preflight: the dry run of ${name} could not run (${errorText(e)}). See Preflight: Show Output.`);
       return { message: `The dry run could not run: ${errorText(e)}` };
-    }
-    if (result === 'cancelled') {
-      log.info(`Dry run of ${name} cancelled; its result will be discarded.`);
-      running.then(
-        () => log.info(`Cancelled dry run of ${name} finished; result discarded.`),
-        () => undefined,
-      );
-      return { message: `The dry run of ${name} was cancelled.`, cancelled: true };
+    } finally {
+      cancelling.dispose();
     }
     return this.accept(session, history, result);
   }
@@ -236,10 +222,9 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     return out;
   }
 
-  /** One replay cache for the workspace, in the extension's storage (never the OS temp folder). */
-  private cacheOf(trace: Trace): InstanceType<Trace['ReplayCache']> {
-    this.cache ??= new trace.ReplayCache(path.join(this.host.storageUri.fsPath, 'dry-run-cache'));
-    return this.cache;
+  /** The workspace's replay cache, in the extension's storage (never the OS temp folder). */
+  private get cacheDir(): string {
+    return path.join(this.host.storageUri.fsPath, 'dry-run-cache');
   }
 
   /** Drops the observations of a project that the latest analysis no longer matches (a file or its history changed). */
@@ -272,6 +257,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
   }
 
   dispose(): void {
+    this.runner.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
