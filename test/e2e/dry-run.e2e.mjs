@@ -3,6 +3,8 @@
 // examples/shop. Every test name starts with "[dry run]" (`npm run test:e2e -- --grep "[dry run]"`).
 // What is checked is what a user sees: the progress notification, the Problems panel, the hover,
 // the review panel's column, the Output channel; and, in Restricted Mode, that there is no dry run.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { editorText, goToLine, openFile, readProblems, revertActiveFile, runCommand, setProblemsFilter, showHover, waitFor } from './workbench.mjs';
 
 /** examples/shop's newest migration: a column and CREATE INDEX CONCURRENTLY in one file, sent as one batch by Prisma 7.3 (25001). */
@@ -190,6 +192,31 @@ export const tests = [
       await page.keyboard.press('Escape');
       assert(!/Observed in a dry run/.test(hover), `the hover shows the result of a cancelled dry run:\n${hover}`);
       return log.split('\n').filter((l) => l.includes(M) && /cancel|discarded/i.test(l)).map((l) => l.replace(/^\S+ \S+ /, '')).join(' / ');
+    },
+  },
+  {
+    name: '[dry run] statements of earlier migrations that fail in the replay go to the output channel and a warning',
+    async run({ page, assert, workspace, screenshot }) {
+      // After the suite's 20990101000100_broken_syntax (a typo, and a DROP TABLE of a referenced table).
+      const M = '20990101000300_after_broken';
+      const dir = join(workspace, 'prisma', 'migrations', M);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'migration.sql'), 'ALTER TABLE "Sale" ADD COLUMN "note" TEXT;\n');
+      try {
+        await clearNotifications(page);
+        await openFile(page, `prisma/migrations/${M}/migration.sql`);
+        await runCommand(page, 'Preflight: Dry-run Migration');
+        const { outcome } = await dryRunProgress(page, M);
+        const warning = await waitFor(async () => (await toasts(page)).find((t) => /earlier migrations failed when the dry run replayed them/.test(t)), { what: 'the warning about the replay', timeout: 10_000 });
+        await screenshot('replay-warning');
+        const log = await outputText(page);
+        assert(/20990101000100_broken_syntax statement 2: SQLSTATE 42601/.test(log), `the failing statement of the earlier migration is not in the log:\n${log.slice(-2000)}`);
+        assert(/applied cleanly in the dry run/.test(outcome), `the migration itself: ${outcome}`);
+        return `${warning}; log: ${log.split('\n').find((l) => /broken_syntax statement 2/.test(l))?.trim()}`;
+      } finally {
+        await runCommand(page, 'View: Close Editor').catch(() => {});
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   },
   {

@@ -18,7 +18,7 @@ import { reviewViewModel } from '../../src/extension/checklist/view-models';
 import * as core from '../../src/extension/core-api';
 import { DRY_RUN_ERROR, dryRunProblems, errorRange } from '../../src/extension/dry-run/dry-run-problems';
 import { historyHash, ObservationStore, textHash, type DryRunObservation } from '../../src/extension/dry-run/observation-store';
-import { engineLabel, escapeMarkdown, formatDuration, observedHover, observedSummary, staticVsObserved } from '../../src/extension/dry-run/observed-words';
+import { editorNotices, engineLabel, escapeMarkdown, formatDuration, observedHover, observedSummary, staticVsObserved } from '../../src/extension/dry-run/observed-words';
 import { DryRunCancelled, TraceRunner } from '../../src/extension/dry-run/trace-runner';
 import { textOf, toHtml } from '../../src/webview/dom';
 import { renderReview } from '../../src/webview/review/render';
@@ -179,6 +179,13 @@ describe('dry run in the editor', () => {
       assert.equal(observedSummary(core, st, ['public.B']), 'no new table lock (ACCESS EXCLUSIVE on "B" already held); 3.1 ms');
       assert.equal(observedSummary(core, st, ['public.X']), 'no table lock; 3.1 ms');
       assert.equal(observedSummary(core, st), 'no new table lock (ACCESS EXCLUSIVE on "A", ACCESS EXCLUSIVE on "B", ACCESS EXCLUSIVE on "C" and 1 more already held); 3.1 ms');
+    });
+
+    it("points the replay's notice at the output channel, not at a field of the CLI's JSON", () => {
+      assert.deepEqual(editorNotices({ notices: ['2 statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).', 'other'] }), [
+        '2 statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (listed in the Preflight output).',
+        'other',
+      ]);
     });
 
     it('formats durations for people', () => {

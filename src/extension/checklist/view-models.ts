@@ -13,7 +13,7 @@ import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView,
 import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
 import type { DryRunObservation } from '../dry-run/observation-store';
-import { engineLabel, observedSummary, runSummary, staticVsObserved, tablesOf } from '../dry-run/observed-words';
+import { editorNotices, engineLabel, observedSummary, runSummary, staticVsObserved, tablesOf } from '../dry-run/observed-words';
 
 /** The state a checklist shows: the file's, carried over to the current items (or empty). */
 function currentState(list: Checklist, file: ParsedChecklistFile | null) {
@@ -164,7 +164,7 @@ function dryRunView(o: DryRunObservation): DryRunView {
     outcome: o.result.outcome,
     summary: runSummary(o.result),
     at: new Date(o.finishedAt).toLocaleTimeString(),
-    notices: o.result.notices,
+    notices: editorNotices(o.result),
   };
 }
 

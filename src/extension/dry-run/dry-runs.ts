@@ -15,7 +15,7 @@ import type { ProjectSession } from '../project-session';
 import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import { DRY_RUN_ERROR, dryRunProblems } from './dry-run-problems';
 import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservation, type HashedMigration } from './observation-store';
-import { engineLabel, formatDuration, runSummary } from './observed-words';
+import { editorNotices, engineLabel, formatDuration, runSummary } from './observed-words';
 import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
 import { DryRunCancelled, TraceRunner } from './trace-runner';
 
@@ -171,7 +171,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     const summary = runSummary(result);
     log.info(`${target.name}: ${summary}`);
     for (const p of problems) log.info(`  line ${p.range.start.line}: ${p.severity === 'error' ? 'FAILED' : 'could not run'}: ${p.message.split('\n')[0]}`);
-    for (const n of result.notices) log.info(`  note: ${n}`);
+    for (const n of editorNotices(result)) log.info(`  note: ${n}`);
     this.reportReplayFailures(result, observation.historyHash);
     this.changed.fire(file);
 

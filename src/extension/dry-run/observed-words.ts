@@ -156,6 +156,11 @@ export function outcomeWords(outcome: TraceResult['outcome']): string {
   }
 }
 
+/** The run's notices as the editor shows them (the core's point at fields of the CLI's JSON). */
+export function editorNotices(result: Pick<TraceResult, 'notices'>): string[] {
+  return result.notices.map((n) => n.replace('(see replay.failures)', '(listed in the Preflight output)'));
+}
+
 /** What the run was, in one sentence: the engine, the outcome, and how the history got there. */
 export function runSummary(result: TraceResult): string {
   const history = `${result.replay.migrations} earlier migration${result.replay.migrations === 1 ? '' : 's'} ${result.replay.cached ? 'restored from the cache' : 'replayed'} in ${formatDuration(result.replay.durationMs)}`;
