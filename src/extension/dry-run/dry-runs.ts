@@ -116,7 +116,11 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     const { log } = this.host;
     const history = this.historyOf(session, name);
     const target = history.at(-1);
-    if (!target || target.name !== name) return { message: `Preflight cannot read ${name}/migration.sql.` };
+    if (!target || target.name !== name) {
+      const message = `Preflight cannot read ${name}/migration.sql.`;
+      void vscode.window.showWarningMessage(`Preflight: ${message}`);
+      return { message };
+    }
     const prismaVersion = session.project.prismaVersion.version;
     const sampleRows = Config.for(vscode.Uri.file(target.file!)).dryRunSampleRows;
     log.info(`Dry run of ${name}: ${history.length - 1} earlier migration(s), Prisma ${prismaVersion ?? 'version unknown (batch assumed)'}${sampleRows ? ', one sample row per table' : ''}`);
@@ -174,6 +178,8 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     for (const n of editorNotices(result)) log.info(`  note: ${n}`);
     this.reportReplayFailures(result, observation.historyHash);
     this.changed.fire(file);
+    const now = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file)?.getText();
+    if (now !== undefined && !this.store.current(file, now)) this.drop(file, 'the file changed while the dry run ran');
 
     const failure = problems.find((p) => p.severity === 'error');
     if (failure) {
