@@ -159,13 +159,13 @@ export const tests = [
       const banner = await frame.$eval('.head .banner', (b) => b.textContent).catch(() => '');
       assert(/applied cleanly in the dry run/.test(banner), `the panel does not say how the dry run it started ended: ${banner}`);
       await screenshot('review-panel-dry-run');
-      // Wide enough to show every column: the panel's editor group alone, then back.
-      await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => {});
+      // Wide enough for every column of the panel (it shares the editor area with migration.sql).
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: 2800, height: viewport?.height ?? 1000 });
       await page.waitForTimeout(500);
-      const wide = await webviewFrame(page, selector, 'the review panel, maximised');
-      await wide.evaluate(() => document.querySelector('section.dry-run')?.scrollIntoView());
+      await (await webviewFrame(page, selector, 'the review panel')).evaluate(() => document.querySelector('section.dry-run')?.scrollIntoView());
       await screenshot('review-panel-observed-column');
-      await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => {});
+      if (viewport) await page.setViewportSize(viewport);
       return `${outcome}; ${cells.got.length} statements, e.g. "${rewrite}"`;
     },
   },
