@@ -5,8 +5,10 @@ import { dirname, join, relative, sep } from 'node:path';
 import Ajv from 'ajv';
 import { findConfigFile, loadConfig, mergeConfig, parseConfigText, type PreflightConfig } from '../../src/core/project/config';
 import { discoverProject, type DiscoverOptions, type PrismaProject } from '../../src/core/project/discover';
+import { compareMigrationNames } from '../../src/core/project/migration-order';
 import { readPrismaConfigPaths } from '../../src/core/project/prisma-config-file';
 import { compareVersions, detectPrismaVersion, minimumVersionOfRange } from '../../src/core/project/prisma-version';
+import { rng } from './support/random';
 
 const REPO = join(__dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'projects');
@@ -669,4 +671,23 @@ describe('project: Prisma version', () => {
       assert.equal(Math.sign(compareVersions(b, a)), sign === 0 ? 0 : -sign);
     });
   }
+});
+
+describe('migration folder order', () => {
+  it('compareMigrationNames orders like localeCompare (Prisma), without starting the collator for timestamped names', () => {
+    const r = rng(20261122);
+    const alphabet = ['0', '1', '2', '9', 'a', 'A', 'b', 'Z', '_', '-', '.', 'é', ' '];
+    const word = () => Array.from({ length: Math.floor(r() * 6) }, () => alphabet[Math.floor(r() * alphabet.length)]).join('');
+    const stamp = () => `2025${String(Math.floor(r() * 1e10)).padStart(10, '0')}`;
+    let checked = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const a = r() < 0.5 ? `${stamp()}_${word()}` : word();
+      const b = r() < 0.3 ? a.slice(0, Math.floor(r() * a.length)) + word() : r() < 0.5 ? `${stamp()}_${word()}` : word();
+      assert.equal(Math.sign(compareMigrationNames(a, b)), Math.sign(a.localeCompare(b)), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+      checked++;
+    }
+    assert.equal(checked, 20_000);
+    const names = ['20250114093012_init', '20250203141527_b', '20250203141527_a', '20240101000000_x'];
+    assert.deepEqual([...names].sort(compareMigrationNames), [...names].sort((x, y) => x.localeCompare(y)));
+  });
 });

@@ -20,6 +20,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_FILE_NAME, type PreflightConfig } from './config';
+import { compareMigrationNames } from './migration-order';
 import { findPrismaConfigFile, readPrismaConfigPaths } from './prisma-config-file';
 import { detectPrismaVersion } from './prisma-version';
 
@@ -425,7 +426,7 @@ function listMigrationFolders(migrationsDir: string): MigrationFolder[] {
   return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
-    .sort((a, b) => a.localeCompare(b))
+    .sort(compareMigrationNames)
     .map((name) => {
       const dir = path.join(migrationsDir, name);
       const sql = path.join(dir, 'migration.sql');

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { applyStatement } from '../catalog/apply';
 import { Catalog } from '../catalog/model';
 import { statementFacts } from '../analysis/locks';
+import { compareMigrationNames } from '../project/migration-order';
 import { parseMigrationSql } from '../sql/parse-migration';
 import { ensureSqlParser } from '../sql/parser';
 import type { StatementFacts, TableLock } from '../types';
@@ -32,7 +33,7 @@ export function readMigrationFolders(migrationsDir: string): HistoryFolder[] {
   return readdirSync(migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, 'migration.sql')))
     .map((d) => d.name)
-    .sort((a, b) => a.localeCompare(b))
+    .sort(compareMigrationNames)
     .map((name) => ({ name, text: readFileSync(path.join(migrationsDir, name, 'migration.sql'), 'utf8') }));
 }
 
