@@ -25,6 +25,12 @@ describe('rule registry, files and docs agree', () => {
     assert.deepEqual(RULES.map((r) => r.meta.id).sort(), CATALOG_IDS);
   });
 
+  it('rule ids are lower-case words joined by hyphens, so code-point order is their localeCompare order', () => {
+    const ids = RULES.map((r) => r.meta.id);
+    for (const id of ids) assert.match(id, /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    for (const a of ids) for (const b of ids) assert.equal(Math.sign(a < b ? -1 : a > b ? 1 : 0), Math.sign(a.localeCompare(b)), `${a} vs ${b}`);
+  });
+
   it('the registry is alphabetical and lists every rule file, each named by its id', () => {
     const files = readdirSync(RULE_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f)).map((f) => f.replace(/\.ts$/, '')).sort();
     assert.deepEqual(RULES.map((r) => r.meta.id), files);
