@@ -3,14 +3,22 @@
  * Runs `git` without a shell; every failure is reported as a plain error message, never thrown
  * past the caller's control.
  */
-import { execFileSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
 import type { SchemaFile } from '../prisma/schema';
 
+/**
+ * node:child_process, loaded on first use: its module costs ~3 ms to load, and most runs of the
+ * CLI (no --since) never start git.
+ */
+function childProcess(): typeof ChildProcess {
+  return require('node:child_process') as typeof ChildProcess;
+}
+
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: 30_000 });
+  return childProcess().execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024, timeout: 30_000 });
 }
 
 export function gitTopLevel(dir: string): string | null {
@@ -73,7 +81,7 @@ function blobsAtRef(top: string, commit: string, paths: readonly string[]): Map<
 function readBlobs(top: string, ids: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   if (!ids.length) return out;
-  const buf = execFileSync('git', ['cat-file', '--batch'], { cwd: top, input: `${ids.join('\n')}\n`, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024, timeout: 30_000 });
+  const buf = childProcess().execFileSync('git', ['cat-file', '--batch'], { cwd: top, input: `${ids.join('\n')}\n`, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1024 * 1024 * 1024, timeout: 30_000 });
   let at = 0;
   while (at < buf.length) {
     // "<id> blob <size>\n<content>\n", or "<id> missing\n"
