@@ -4,7 +4,7 @@
 // Webview content is read inside the webview's frame, where the user sees it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cursorLine, runCommand, waitFor } from './workbench.mjs';
+import { cursorLine, runCommand, waitFor, webviewFrame } from './workbench.mjs';
 
 const MIGRATION = '20250527160833_tenant_indexes_and_cash_drawer_set_null';
 const checklistFile = (workspace, name = MIGRATION) => join(workspace, 'prisma', 'migrations', name, 'preflight-checklist.md');
@@ -59,19 +59,6 @@ async function clickMigration(page, folder) {
   const row = page.locator('.pane .monaco-list-row', { has: page.locator('.label-name', { hasText: name }) }).first();
   await waitFor(async () => (await row.count()) > 0, { what: `${name} in the Migrations tree`, timeout: 30_000 });
   await row.click();
-}
-
-/** The frame of a webview whose document holds `selector`. */
-async function webviewFrame(page, selector, what) {
-  return waitFor(
-    async () => {
-      for (const f of page.frames()) {
-        if (await f.evaluate((s) => !!document.querySelector(s), selector).catch(() => false)) return f;
-      }
-      return null;
-    },
-    { what, timeout: 30_000 },
-  );
 }
 
 /** Inside a webview: nothing the workspace wrote became an element, a handler or a script. */

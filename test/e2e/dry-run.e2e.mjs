@@ -5,7 +5,7 @@
 // the review panel's column, the Output channel; and, in Restricted Mode, that there is no dry run.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { editorText, goToLine, openFile, readProblems, revertActiveFile, runCommand, setProblemsFilter, showHover, waitFor } from './workbench.mjs';
+import { editorText, goToLine, openFile, readProblems, revertActiveFile, runCommand, setProblemsFilter, showHover, waitFor, webviewFrame } from './workbench.mjs';
 
 /** examples/shop's newest migration: a column and CREATE INDEX CONCURRENTLY in one file, sent as one batch by Prisma 7.3 (25001). */
 const BARCODE = '20251208101530_add_product_barcode';
@@ -35,19 +35,6 @@ async function dryRunProgress(page, migration, screenshot) {
 async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications').catch(() => {});
   await page.waitForTimeout(200);
-}
-
-/** The frame of a webview whose document holds `selector` (found anew each time: a hidden panel's frame goes away). */
-async function webviewFrame(page, selector, what) {
-  return waitFor(
-    async () => {
-      for (const f of page.frames()) {
-        if (await f.evaluate((s) => !!document.querySelector(s), selector).catch(() => false)) return f;
-      }
-      return null;
-    },
-    { what, timeout: 30_000 },
-  );
 }
 
 /** The Output channel's visible text (the Preflight log, scrolled to its end). */

@@ -186,3 +186,16 @@ export async function setProblemsFilter(page, text) {
   await box.fill(text);
   await page.waitForTimeout(500);
 }
+
+/** The frame of a webview whose document holds `selector` (found anew each time: a hidden panel's frame goes away). */
+export async function webviewFrame(page, selector, what) {
+  return waitFor(
+    async () => {
+      for (const f of page.frames()) {
+        if (await f.evaluate((s) => !!document.querySelector(s), selector).catch(() => false)) return f;
+      }
+      return null;
+    },
+    { what, timeout: 30_000 },
+  );
+}
