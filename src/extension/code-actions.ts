@@ -52,6 +52,7 @@ export class PreflightCodeActions implements vscode.CodeActionProvider {
         }
         const stmt = ignoreStatementAction(doc, session, finding, diagnostic);
         if (stmt) actions.push(stmt);
+        if (file.endsWith('.prisma')) actions.push(ignoreSchemaLineAction(doc, rule, diagnostic));
         if (finding.migration && !ignoredFileRules.has(rule) && file.endsWith('.sql')) {
           ignoredFileRules.add(rule);
           actions.push(ignoreFileAction(doc, rule, diagnostic));
@@ -96,6 +97,17 @@ function ignoreStatementAction(doc: vscode.TextDocument, session: ProjectSession
   const action = new vscode.CodeAction(`Ignore ${finding.rule} for this statement`, vscode.CodeActionKind.QuickFix);
   action.edit = new vscode.WorkspaceEdit();
   action.edit.insert(doc.uri, new vscode.Position(start.line, 0), `${indent}-- preflight-ignore ${finding.rule}\n`);
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+/** `// preflight-ignore <rule>` on its own line above the reported line of schema.prisma, with its indentation. */
+function ignoreSchemaLineAction(doc: vscode.TextDocument, rule: string, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+  const line = diagnostic.range.start.line;
+  const indent = doc.lineAt(line).text.match(/^\s*/)?.[0] ?? '';
+  const action = new vscode.CodeAction(`Ignore ${rule} on this line`, vscode.CodeActionKind.QuickFix);
+  action.edit = new vscode.WorkspaceEdit();
+  action.edit.insert(doc.uri, new vscode.Position(line, 0), `${indent}// preflight-ignore ${rule}\n`);
   action.diagnostics = [diagnostic];
   return action;
 }

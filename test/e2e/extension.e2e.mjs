@@ -97,6 +97,30 @@ export const tests = [
     },
   },
   {
+    name: 'the "Ignore … on this line" quick fix in schema.prisma writes a // preflight-ignore comment and clears that diagnostic only',
+    async run({ page, expected, assert, screenshot, workspace }) {
+      const lines = readFileSync(join(workspace, 'prisma/schema.prisma'), 'utf8').split(/\r?\n/);
+      const drifts = expected.filter((p) => p.rule === 'prisma-schema-drift' && p.path === 'prisma/schema.prisma');
+      assert(drifts.length, 'the CLI reports no prisma-schema-drift in schema.prisma');
+      const target = drifts[0];
+      const at = (line) => (p) => p.rule === 'prisma-schema-drift' && p.file === 'schema.prisma' && p.line === line;
+      await openFile(page, 'prisma/schema.prisma');
+      await waitFor(async () => (await readProblems(page)).some(at(target.line)), { what: `prisma-schema-drift on line ${target.line} in the Problems panel` });
+      await goToLine(page, target.line, lines[target.line - 1].search(/\S/) + 2);
+      const offered = await applyQuickFix(page, 'Ignore prisma-schema-drift on this line', screenshot);
+      await waitFor(async () => (await editorText(page)).includes('// preflight-ignore prisma-schema-drift\n'), { what: 'the ignore comment in the editor' });
+      // The inserted line moves everything below it down by one: the ignored finding is gone, the others are still there.
+      await waitFor(async () => {
+        const problems = await readProblems(page);
+        return !problems.some(at(target.line + 1)) && drifts.slice(1).every((d) => problems.some(at(d.line + 1)));
+      }, { what: 'that diagnostic to clear, and only that one' });
+      await screenshot('after-schema-ignore');
+      await revertActiveFile(page);
+      await waitFor(async () => (await readProblems(page)).some(at(target.line)), { what: 'the diagnostic to come back after the revert' });
+      return `ignored line ${target.line} of ${drifts.length} drift finding(s); menu: ${offered.join(' | ')}`;
+    },
+  },
+  {
     name: 'the "Add CONCURRENTLY" quick fix changes the text and clears that diagnostic',
     async run({ page, assert, screenshot }) {
       const folder = 'prisma/migrations/20990101000000_index_product_name';

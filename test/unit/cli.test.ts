@@ -98,6 +98,36 @@ describe('preflight CLI', function () {
     }
   });
 
+  it('// preflight-ignore in schema.prisma silences a schema finding on the next line, or the whole file', async () => {
+    const shop = copyShop();
+    try {
+      const schemaFile = path.join(shop, 'prisma', 'schema.prisma');
+      const original = readFileSync(schemaFile, 'utf8');
+      const driftLines = async () => {
+        const json = JSON.parse((await run(['check', shop, '--format', 'json'])).out);
+        return json.findings.filter((f: { rule: string; file: string }) => f.rule === 'prisma-schema-drift' && f.file.endsWith('schema.prisma')).map((f: { start: { line: number } }) => f.start.line);
+      };
+      const saleLine = original.split('\n').findIndex((l) => /^\s*sale\s+Sale\s+@relation/.test(l)) + 1;
+      assert.deepEqual(await driftLines(), [saleLine]);
+      const withComment = (comment: string) => original.replace(/^(\s*)(sale\s+Sale\s+@relation)/m, `$1${comment}\n$1$2`);
+
+      writeFileSync(schemaFile, withComment('// preflight-ignore prisma-schema-drift: the FK changes in the next release'));
+      assert.deepEqual(await driftLines(), []);
+      // Another rule's id, or a /// documentation comment, silences nothing (the finding moves down one line).
+      writeFileSync(schemaFile, withComment('// preflight-ignore drop-column'));
+      assert.deepEqual(await driftLines(), [saleLine + 1]);
+      writeFileSync(schemaFile, withComment('/// preflight-ignore prisma-schema-drift'));
+      assert.deepEqual(await driftLines(), [saleLine + 1]);
+      // The directive covers only the next item: one placed before the model leaves the field reported.
+      writeFileSync(schemaFile, original.replace(/^model SaleItem \{/m, '// preflight-ignore prisma-schema-drift\nmodel SaleItem {'));
+      assert.deepEqual(await driftLines(), [saleLine + 1]);
+      writeFileSync(schemaFile, `// preflight-ignore-file all: reviewed by hand\n${original}`);
+      assert.deepEqual(await driftLines(), []);
+    } finally {
+      rmSync(path.dirname(shop), { recursive: true, force: true });
+    }
+  });
+
   it('usage errors exit 2 with a clear message', async () => {
     assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err.split('\n')[0]]), [2, 'preflight: --format must be one of pretty, json, sarif, github']);
     assert.equal((await run(['frobnicate'])).code, 2);

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/model';
 import type { PreflightConfig } from '../project/config';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
 import { parsePrismaSchema, type PrismaSchemaModel } from '../prisma/schema';
+import { isSuppressedInSchema, readSchemaSuppressions, type SchemaSuppressions } from '../prisma/suppressions';
 import { RULES } from '../rules/index';
 import type { FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
 import { ensureSqlParser } from '../sql/parser';
@@ -97,9 +98,22 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
       baseRef: options.baseRef ?? null,
       fileOfMigration,
     };
+    // `// preflight-ignore` comments of each schema file, read on first need.
+    const suppressions = new Map<string, SchemaSuppressions>();
+    const suppressionsOf = (file: string) => {
+      let s = suppressions.get(file);
+      if (!s) suppressions.set(file, (s = readSchemaSuppressions(files.find((f) => f.path === file)?.text ?? '')));
+      return s;
+    };
     for (const rule of rules) {
       if (!rule.checkSchema) continue;
-      rule.checkSchema({ ...ctx, report: (r) => pushFileFinding(findings, rule, severityOf, r, null) });
+      rule.checkSchema({
+        ...ctx,
+        report: (r) => {
+          if (files.some((f) => f.path === r.file) && isSuppressedInSchema(suppressionsOf(r.file), rule.meta.id, r.range.start.line)) return;
+          pushFileFinding(findings, rule, severityOf, r, null);
+        },
+      });
     }
   }
 
