@@ -4,7 +4,7 @@
 // Webview content is read inside the webview's frame, where the user sees it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cursorLine, runCommand, waitFor, webviewFrame } from './workbench.mjs';
+import { cursorLine, pickMigration, runCommand, waitFor, webviewFrame } from './workbench.mjs';
 
 const MIGRATION = '20250527160833_tenant_indexes_and_cash_drawer_set_null';
 const checklistFile = (workspace, name = MIGRATION) => join(workspace, 'prisma', 'migrations', name, 'preflight-checklist.md');
@@ -198,10 +198,7 @@ export const tests = [
         await screenshot('checklist-view');
 
         await runCommand(page, 'Preflight: Review Migration…');
-        await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
-        await page.fill('.quick-input-widget input', '20990301000000');
-        await page.waitForTimeout(300);
-        await page.keyboard.press('Enter');
+        await pickMigration(page, '20990301000000');
         const panel = await webviewFrame(page, 'main.review', 'the review panel');
         await waitFor(async () => (await panel.$eval('main.review', (m) => m.dataset.migration)) === HOSTILE_MIGRATION, { what: 'the hostile review' });
         const review = await inertness(panel);
@@ -221,10 +218,7 @@ export const tests = [
     name: '[checklist] the review panel states locks, onDelete changes and checklist progress, and writes down.sql',
     async run({ page, assert, screenshot, workspace }) {
       await runCommand(page, 'Preflight: Review Migration…');
-      await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
-      await page.fill('.quick-input-widget input', '20250527160833');
-      await page.waitForTimeout(300);
-      await page.keyboard.press('Enter');
+      await pickMigration(page, '20250527160833');
       const panel = await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
       // A panel opened earlier comes back with what it last showed, then the extension's latest.
       const text = await waitFor(async () => {

@@ -5,7 +5,7 @@
 // the review panel's column, the Output channel; and, in Restricted Mode, that there is no dry run.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { editorText, goToLine, openFile, readProblems, revertActiveFile, runCommand, setProblemsFilter, showHover, waitFor, webviewFrame } from './workbench.mjs';
+import { editorText, goToLine, openFile, pickMigration, readProblems, revertActiveFile, runCommand, setProblemsFilter, showHover, waitFor, webviewFrame } from './workbench.mjs';
 
 /** examples/shop's newest migration: a column and CREATE INDEX CONCURRENTLY in one file, sent as one batch by Prisma 7.3 (25001). */
 const BARCODE = '20251208101530_add_product_barcode';
@@ -122,10 +122,7 @@ export const tests = [
     async run({ page, assert, screenshot }) {
       await clearNotifications(page);
       await runCommand(page, 'Preflight: Review Migration…');
-      await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
-      await page.fill('.quick-input-widget input', TENANT.slice(0, 14));
-      await page.waitForTimeout(300);
-      await page.keyboard.press('Enter');
+      await pickMigration(page, TENANT.slice(0, 14));
       const selector = `main.review[data-migration="${TENANT}"]`;
       const panel = await webviewFrame(page, selector, `the review of ${TENANT}`);
       assert(!(await panel.$('th.observed')), 'an observed column before any dry run of this migration');
@@ -235,10 +232,7 @@ export const tests = [
         await page.fill('.quick-input-widget input', '>Preflight: Review Migration');
         await page.waitForTimeout(300);
         await page.keyboard.press('Enter');
-        await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
-        await page.fill('.quick-input-widget input', BARCODE.slice(0, 14));
-        await page.waitForTimeout(300);
-        await page.keyboard.press('Enter');
+        await pickMigration(page, BARCODE.slice(0, 14));
         const panel = await webviewFrame(page, `main.review[data-migration="${BARCODE}"]`, 'the review panel in Restricted Mode');
         const buttons = await panel.$$eval('.toolbar button', (b) => b.map((x) => x.textContent));
         await page.screenshot({ path: screenshotPath('restricted') });

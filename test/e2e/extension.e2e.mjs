@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tests as dryRunTests } from './dry-run.e2e.mjs';
-import { applyQuickFix, cursorLine, openWorkbench, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
+import { applyQuickFix, cursorLine, openWorkbench, pickInQuickPick, pickMigration, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
 /** Migrations the suite adds to the copy of the example, as a developer would. */
 export const ADDED_MIGRATIONS = {
@@ -324,10 +324,7 @@ export const tests = [
     name: 'Preflight: Review Migration… picks a migration folder and opens its review',
     async run({ page, assert }) {
       await runCommand(page, 'Preflight: Review Migration…');
-      await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the migration quick pick' });
-      await page.fill('.quick-input-widget input', '20250527160833');
-      await page.waitForTimeout(300);
-      await page.keyboard.press('Enter');
+      await pickMigration(page, '20250527160833');
       // The review is a webview panel (or, without it, a Markdown preview): read whichever frame shows it.
       const frameText = await waitFor(async () => {
         for (const f of page.frames().filter((x) => x !== page.mainFrame())) {
@@ -344,10 +341,7 @@ export const tests = [
     name: 'Preflight: Show Rule Documentation opens the shipped rule page',
     async run({ page }) {
       await runCommand(page, 'Preflight: Show Rule Documentation');
-      await waitFor(async () => (await page.$$eval('.quick-input-widget .monaco-list-row', (r) => r.length)) > 0, { what: 'the rule quick pick' });
-      await page.fill('.quick-input-widget input', 'drop-table');
-      await page.waitForTimeout(300);
-      await page.keyboard.press('Enter');
+      await pickInQuickPick(page, 'Rule', 'drop-table');
       const t = await waitFor(async () => {
         for (const f of page.frames()) {
           const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');

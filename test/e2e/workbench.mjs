@@ -199,3 +199,21 @@ export async function webviewFrame(page, selector, what) {
     { what, timeout: 30_000 },
   );
 }
+
+/**
+ * In one of the extension's quick picks (its placeholder tells which): type `filter` and take the
+ * first match. Waits for that pick itself, not just any quick input: right after a palette command
+ * the palette's own list can still be on screen, and typing into it fails.
+ */
+export async function pickInQuickPick(page, placeholder, filter) {
+  const input = `${QUICK_INPUT} input[placeholder="${placeholder}"]`;
+  await page.waitForSelector(input, { state: 'visible', timeout: 30_000 });
+  await page.fill(input, filter);
+  await waitFor(async () => (await page.$$eval(`${QUICK_INPUT} .monaco-list-row`, (rows, f) => rows.length > 0 && rows[0].textContent.includes(f), filter)), { what: `"${filter}" first in the quick pick "${placeholder}"` });
+  await page.keyboard.press('Enter');
+}
+
+/** The migration quick pick of Review Migration… and Dry-run Migration. */
+export function pickMigration(page, filter) {
+  return pickInQuickPick(page, 'Migration folder (newest first)', filter);
+}
