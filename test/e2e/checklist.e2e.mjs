@@ -199,8 +199,12 @@ export const tests = [
 
         await runCommand(page, 'Preflight: Review Migration…');
         await pickMigration(page, '20990301000000');
-        const panel = await webviewFrame(page, 'main.review', 'the review panel');
-        await waitFor(async () => (await panel.$eval('main.review', (m) => m.dataset.migration)) === HOSTILE_MIGRATION, { what: 'the hostile review' });
+        // The frame is looked up again until it shows this migration: a panel that showed another
+        // one before re-renders, and a frame found too early can be detached under us.
+        const panel = await waitFor(async () => {
+          const frame = await webviewFrame(page, 'main.review', 'the review panel');
+          return (await frame.$eval('main.review', (m) => m.dataset.migration).catch(() => null)) === HOSTILE_MIGRATION ? frame : null;
+        }, { what: 'the hostile review' });
         const review = await inertness(panel);
         assert(review.dangerous.length === 0, `workspace text became elements in the review panel: ${review.dangerous.join(' | ')}`);
         assert(review.handlers.length === 0, `event handlers in the review panel: ${review.handlers.join(', ')}`);
