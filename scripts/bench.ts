@@ -103,11 +103,6 @@ async function benchProcesses(repos: Repo[], runs: number): Promise<void> {
   await pgfenceParser.loadModule();
   const pgfenceFiles = new Map(repos.map((r) => [r.name, r.files.filter((f) => parses(pgfenceParser, f))]));
 
-  interface Tool {
-    name: string;
-    argv(repo: Repo): string[];
-    ok(r: SpawnSyncReturns<Buffer>): boolean;
-  }
   const tools: Tool[] = [
     { name: 'preflight', argv: (r) => [process.execPath, cli, 'check', r.dir, '--format', 'json'], ok: (r) => r.status === 0 || r.status === 1 },
     { name: 'squawk', argv: (r) => [squawkBin, '--reporter', 'json', ...r.files], ok: (r) => r.status === 0 || r.status === 1 },
@@ -116,32 +111,12 @@ async function benchProcesses(repos: Repo[], runs: number): Promise<void> {
   ];
 
   // One checked pass first: every tool must produce its JSON on every repository.
-  for (const tool of tools) {
-    for (const repo of repos) {
-      const [cmd, ...args] = tool.argv(repo);
-      const r = spawnSync(cmd, args, { cwd: ROOT, maxBuffer: 1 << 30 });
-      if (!tool.ok(r) || !looksLikeJson(r.stdout)) throw new Error(`${tool.name} failed on ${repo.name} (exit ${r.status}): ${r.stderr.toString().slice(0, 500)}`);
-    }
-  }
+  for (const tool of tools) for (const repo of repos) checkedRun(tool, tool.argv(repo), repo.name);
 
   const times = new Map<string, Map<string, number[]>>(tools.map((t) => [t.name, new Map(repos.map((r) => [r.name, []]))]));
-  const devNull = openSync('/dev/null', 'w');
-  try {
-    for (let run = 0; run < runs; run++) {
-      for (const repo of repos) {
-        for (const tool of tools) {
-          const [cmd, ...args] = tool.argv(repo);
-          const t = performance.now();
-          const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', devNull, 'ignore'] });
-          const ms = performance.now() - t;
-          if (!tool.ok(r)) throw new Error(`${tool.name} failed on ${repo.name} (exit ${r.status})`);
-          times.get(tool.name)!.get(repo.name)!.push(ms);
-        }
-      }
-      say(`  whole-process run ${run + 1}/${runs} done\n`);
-    }
-  } finally {
-    closeSync(devNull);
+  for (let run = 0; run < runs; run++) {
+    for (const repo of repos) for (const tool of tools) times.get(tool.name)!.get(repo.name)!.push(timedRun(tool, tool.argv(repo), repo.name));
+    say(`  whole-process run ${run + 1}/${runs} done\n`);
   }
 
   // Total per run (sum over repositories), then the median over runs.
@@ -162,25 +137,8 @@ async function benchProcesses(repos: Repo[], runs: number): Promise<void> {
   const all: Repo = { name: 'all', dir: '', files: repos.flatMap((r) => r.files), bytes: repos.reduce((n, r) => n + r.bytes, 0) };
   const allArgv = (tool: Tool): string[] => (tool.name === 'preflight' ? [process.execPath, cli, 'check', ...repos.map((r) => r.dir), '--format', 'json'] : tool.name === 'pgfence' ? [process.execPath, pgfenceBin, 'analyze', '--output', 'json', ...repos.flatMap((r) => pgfenceFiles.get(r.name)!)] : tool.argv(all));
   const once = new Map<string, number[]>(tools.map((t) => [t.name, []]));
-  for (const tool of tools) {
-    const [cmd, ...args] = allArgv(tool);
-    const r = spawnSync(cmd, args, { cwd: ROOT, maxBuffer: 1 << 30 });
-    if (!tool.ok(r) || !looksLikeJson(r.stdout)) throw new Error(`${tool.name} failed on the whole corpus (exit ${r.status}): ${r.stderr.toString().slice(0, 500)}`);
-  }
-  const devNull2 = openSync('/dev/null', 'w');
-  try {
-    for (let run = 0; run < runs; run++) {
-      for (const tool of tools) {
-        const [cmd, ...args] = allArgv(tool);
-        const t = performance.now();
-        const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', devNull2, 'ignore'] });
-        if (!tool.ok(r)) throw new Error(`${tool.name} failed on the whole corpus (exit ${r.status})`);
-        once.get(tool.name)!.push(performance.now() - t);
-      }
-    }
-  } finally {
-    closeSync(devNull2);
-  }
+  for (const tool of tools) checkedRun(tool, allArgv(tool), 'the whole corpus');
+  for (let run = 0; run < runs; run++) for (const tool of tools) once.get(tool.name)!.push(timedRun(tool, allArgv(tool), 'the whole corpus'));
   const onceTotals = new Map(tools.map((t) => [t.name, median(once.get(t.name)!)]));
   const pfOnce = onceTotals.get('preflight')!;
   const onceTable = [
@@ -217,6 +175,34 @@ async function benchProcesses(repos: Repo[], runs: number): Promise<void> {
   GOALS.push({ what: 'one process for the corpus vs squawk (npm launcher)', target: '≤ 1.0×', value: ratio(pfOnce, onceTotals.get('squawk')!), met: pfOnce <= onceTotals.get('squawk')! });
   GOALS.push({ what: 'one process for the corpus vs squawk (native binary)', target: '≤ 1.0×', value: ratio(pfOnce, onceTotals.get('squawk (native binary)')!), met: pfOnce <= onceTotals.get('squawk (native binary)')! });
   GOALS.push({ what: 'one process for the corpus vs pgfence', target: '≤ 0.5×', value: ratio(pfOnce, onceTotals.get('pgfence')!), met: pfOnce <= 0.5 * onceTotals.get('pgfence')! });
+}
+
+interface Tool {
+  name: string;
+  argv(repo: Repo): string[];
+  ok(r: SpawnSyncReturns<Buffer>): boolean;
+}
+
+/** One run whose output is checked: the tool must exit as it should and print JSON. */
+function checkedRun(tool: Tool, argv: string[], what: string): void {
+  const [cmd, ...args] = argv;
+  const r = spawnSync(cmd, args, { cwd: ROOT, maxBuffer: 1 << 30 });
+  if (!tool.ok(r) || !looksLikeJson(r.stdout)) throw new Error(`${tool.name} failed on ${what} (exit ${r.status}): ${r.stderr.toString().slice(0, 500)}`);
+}
+
+/** Wall time of one run, spawn to exit, output to /dev/null. */
+function timedRun(tool: Tool, argv: string[], what: string): number {
+  const [cmd, ...args] = argv;
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', devNull, 'ignore'] });
+    const elapsed = performance.now() - t;
+    if (!tool.ok(r)) throw new Error(`${tool.name} failed on ${what} (exit ${r.status})`);
+    return elapsed;
+  } finally {
+    closeSync(devNull);
+  }
 }
 
 /** What every process pays before looking at a file: Node itself, and each tool's own start-up. */
