@@ -68,6 +68,10 @@ if (!existsSync(path.join(example, 'prisma', 'migrations'))) {
 cpSync(example, workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}node_modules`) });
 // A config file both the CLI and the extension must honour (a rule off, a severity changed).
 writeFileSync(path.join(workspace, 'preflight.config.json'), `${JSON.stringify(E2E_CONFIG, null, 2)}\n`);
+// Without git the Problems panel covers the newest migration only; "all" is one setting away, and
+// this copy sets it, so the panel can be compared with the CLI for every migration.
+mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+writeFileSync(path.join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'preflight.problems.scope': 'all' }, null, 2)}\n`);
 for (const [name, sql] of Object.entries(ADDED_MIGRATIONS)) {
   mkdirSync(path.join(workspace, 'prisma', 'migrations', name), { recursive: true });
   writeFileSync(path.join(workspace, 'prisma', 'migrations', name, 'migration.sql'), sql);

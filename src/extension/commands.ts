@@ -1,7 +1,7 @@
 /** The palette commands, in one table. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { SHOW_RULE_DOC_COMMAND } from './code-actions';
+import { OPEN_NEW_MIGRATION_COMMAND, SHOW_RULE_DOC_COMMAND, openNewMigration } from './code-actions';
 import { loadCore } from './core-loader';
 import { DRY_RUN_COMMAND, dryRunMigration } from './dry-run/dry-run-command';
 import type { DryRuns } from './dry-run/dry-runs';
@@ -28,6 +28,7 @@ type Handler = (ctx: CommandContext, ...args: unknown[]) => unknown;
 export const COMMANDS: Record<string, Handler> = {
   [REVIEW_COMMAND]: reviewMigration,
   [DRY_RUN_COMMAND]: dryRunMigration,
+  [OPEN_NEW_MIGRATION_COMMAND]: (_ctx, uri) => openNewMigration(uri),
   [SHOW_RULE_DOC_COMMAND]: (ctx, ruleId) => ctx.docs.show(typeof ruleId === 'string' ? ruleId : undefined),
   'preflight.reanalyse': async (ctx) => {
     ctx.log.info('Re-analysing the workspace');

@@ -1,6 +1,7 @@
 /** Core data → VS Code types, at the edge (the core never sees `vscode`). */
 import * as vscode from 'vscode';
 import type { Finding, RelatedLocation, Severity, SourceRange } from '../core/types';
+import { plainText } from './plain-words';
 
 export const DIAGNOSTIC_SOURCE = 'preflight';
 
@@ -21,7 +22,8 @@ export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
 }
 
 export function toDiagnostic(f: Finding, docUri: (ruleId: string) => vscode.Uri): vscode.Diagnostic {
-  const message = f.help ? `${f.message}\n${f.help}` : f.message;
+  // The Problems panel is plain text: the core's Markdown code spans lose their backticks.
+  const message = plainText(f.help ? `${f.message}\n${f.help}` : f.message);
   const d = new vscode.Diagnostic(toRange(f.range), message, toSeverity(f.severity));
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: f.rule, target: docUri(f.rule) };
@@ -30,7 +32,7 @@ export function toDiagnostic(f: Finding, docUri: (ruleId: string) => vscode.Uri)
 }
 
 function toRelated(r: RelatedLocation): vscode.DiagnosticRelatedInformation {
-  return new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), r.message);
+  return new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), plainText(r.message));
 }
 
 /** The rule id of one of our diagnostics, or null for anyone else's. */

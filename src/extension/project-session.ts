@@ -87,10 +87,32 @@ export class ProjectSession {
     return this.project.migrations.find((m) => m.sqlFile === file || isInside(file, m.dir))?.name ?? null;
   }
 
-  /** Whether the Problems panel covers this migration (null: schema or project-wide findings). */
+  /**
+   * Whether the Problems panel covers this migration (null: schema or project-wide findings): the
+   * branch's migrations; without git (or in Restricted Mode) the newest migration only, since an
+   * old history that already ran everywhere is not news (`preflight.problems.scope: all` for every one).
+   */
   inBranchScope(migration: string | null): boolean {
-    return migration === null || this.branch === null || this.branch.changed.has(migration);
+    if (migration === null) return true;
+    return this.branch === null ? migration === this.newestMigration() : this.branch.changed.has(migration);
   }
+
+  /** The newest migration folder with a migration.sql (the Problems panel's scope without git). */
+  newestMigration(): string | null {
+    const withSql = this.project.migrations.filter((m) => m.sqlFile !== null);
+    return withSql.length ? withSql[withSql.length - 1].name : null;
+  }
+
+  /** What the Problems panel covers, in words (the status bar's tooltip). */
+  problemsScopeText(scopeAll: boolean): string {
+    if (scopeAll) return 'every migration (preflight.problems.scope is all)';
+    if (this.branch) return `the migrations changed since ${this.branch.label}, and open files`;
+    const newest = this.newestMigration();
+    return `${newest ? `the newest migration (${newest})` : 'no migration'} and open files: there is no git branch to compare with${this.trusted ? '' : ' in Restricted Mode'}. Set preflight.problems.scope to all for every migration`;
+  }
+
+  /** Whether git may run (a trusted workspace); set by the analyzer. */
+  trusted = true;
 }
 
 export function sessionKey(project: PrismaProject): string {

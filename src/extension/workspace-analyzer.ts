@@ -200,6 +200,7 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
     session.branch = null;
     session.baseSchema = null;
     session.modifiedMigrations = [];
+    session.trusted = vscode.workspace.isTrusted;
     if (!vscode.workspace.isTrusted) return;
     const root = session.project.root;
     let ref = session.config.baseRef;
@@ -207,7 +208,7 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
     if (!ref) {
       const base = core.defaultBranchMergeBase(root);
       if (!base) {
-        this.log.info(`${root}: no git repository or default branch; the Problems panel covers every migration`);
+        this.log.info(`${root}: no git repository or default branch; the Problems panel covers the newest migration and open files (preflight.problems.scope: all for every one)`);
         return;
       }
       ref = base.commit;

@@ -86,6 +86,8 @@ export interface FindingView {
   line?: number;
   message: string;
   help: string;
+  /** The same rule with the same advice on further statements, shown once under this one. */
+  more?: { line?: number; message: string }[];
 }
 
 export interface CategoryView {

@@ -520,7 +520,10 @@ describe('checklist and review view models', () => {
     assert.deepEqual(index.locks.map((l) => [l.lock, l.existing]), [['SHARE', true]]);
     assert.match(index.locks[0].blocks, /blocks inserts, updates and deletes/);
     assert.ok(index.findings.some((f) => f.rule === 'non-concurrent-index'));
-    assert.equal(r.counts.error + r.counts.warning + r.counts.info, r.categories.reduce((n, c) => n + c.findings.length, 0));
+    // Every finding is listed once: on its own, or under the first of its rule with the same advice.
+    assert.equal(r.counts.error + r.counts.warning + r.counts.info, r.categories.reduce((n, c) => n + c.findings.reduce((m, f) => m + 1 + (f.more?.length ?? 0), 0), 0));
+    const repeated = r.categories.flatMap((c) => c.findings).filter((f) => f.more?.length);
+    assert.ok(repeated.every((f) => f.more!.every((o) => o.message !== f.message || o.line !== f.line)), 'a grouped finding repeats its first entry');
     assert.equal(r.execution.mode, 'batch');
   });
 });

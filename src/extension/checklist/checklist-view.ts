@@ -72,7 +72,7 @@ export class ChecklistViewProvider implements vscode.WebviewViewProvider, vscode
     if (!this.selection.current || !existsSync(this.selection.current)) {
       // Nothing picked and no migration open, or the folder is gone: bind the newest migration (selecting refreshes again).
       const newest = this.selection.fallback();
-      if (newest && newest !== this.selection.current) return this.selection.select(newest);
+      if (newest && newest !== this.selection.current) return this.selection.select(newest, true);
     }
     const dir = this.selection.current;
     const ref = dir ? this.checklists.ref(dir) : undefined;

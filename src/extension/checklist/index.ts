@@ -12,7 +12,7 @@ import { ChecklistService } from './checklist-service';
 import { CHECKLIST_VIEW_ID, ChecklistViewProvider } from './checklist-view';
 import { MigrationSelection } from './migration-selection';
 import { MigrationsTree, SHOW_CHECKLIST_COMMAND, type MigrationNode } from './migrations-tree';
-import { ReviewPanels } from './review-panel';
+import { REVIEW_PANEL_TYPE, ReviewPanels } from './review-panel';
 
 export const MIGRATIONS_VIEW_ID = 'preflight.migrations';
 
@@ -84,6 +84,8 @@ export function registerChecklistFeatures(context: vscode.ExtensionContext, serv
     checklistView,
     reviews,
     vscode.window.registerWebviewViewProvider(CHECKLIST_VIEW_ID, checklistView),
+    // A review panel open before a window reload comes back (its page stored the migration's model).
+    vscode.window.registerWebviewPanelSerializer(REVIEW_PANEL_TYPE, { deserializeWebviewPanel: (panel, state) => reviews.restore(panel, state) }),
     ...Object.entries(commands).map(([id, run]) =>
       vscode.commands.registerCommand(id, async (arg?: unknown) => {
         try {
@@ -97,6 +99,8 @@ export function registerChecklistFeatures(context: vscode.ExtensionContext, serv
     ),
     analyzer.onDidAnalyse(() => {
       tree.refresh();
+      // After a reload the editors are back before the projects are found: follow the active one now.
+      if (!selection.current || selection.isStandIn) selection.followActiveEditor();
       if (!selection.current) void checklistView.refresh();
     }),
     analyzer.onDidRemoveSession(() => tree.refresh()),

@@ -1,6 +1,8 @@
 /**
  * Which migration folder the Checklist view is bound to: the one picked in the Migrations tree
- * (or from a review panel), else the folder of the active editor when it is inside one.
+ * (or from a review panel), else the folder of the active editor when it is inside one. The
+ * newest migration stands in while nothing is known (after a reload the editors come back before
+ * the projects are found), and gives way to the active editor's folder as soon as it is known.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -9,6 +11,8 @@ import { samePath } from './checklist-service';
 
 export class MigrationSelection implements vscode.Disposable {
   private dir: string | null = null;
+  /** The bound folder is only the stand-in (the newest migration), not a choice. */
+  private standIn = false;
   private readonly changed = new vscode.EventEmitter<string | null>();
   private readonly subscription: vscode.Disposable;
 
@@ -24,7 +28,13 @@ export class MigrationSelection implements vscode.Disposable {
     return this.dir;
   }
 
-  select(dir: string): void {
+  /** Whether the bound folder is only the newest migration standing in (nothing picked or open). */
+  get isStandIn(): boolean {
+    return this.standIn;
+  }
+
+  select(dir: string, standIn = false): void {
+    this.standIn = standIn;
     if (this.dir !== null && samePath(this.dir, dir)) return;
     this.dir = dir;
     this.changed.fire(dir);
@@ -40,7 +50,7 @@ export class MigrationSelection implements vscode.Disposable {
 
   /** Binds the active editor's folder if it is in one (the projects may have been found since). */
   followActiveEditor(): void {
-    this.followEditor(vscode.window.activeTextEditor);
+    this.followEditor(vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0]);
   }
 
   /** When nothing is bound yet: the newest migration of the first project. */

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findingCounts } from '../plain-words';
 import type { ProjectSession } from '../project-session';
 import type { WorkspaceAnalyzer } from '../workspace-analyzer';
 import type { ChecklistService } from './checklist-service';
@@ -76,10 +77,10 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
     const infos = findings.length - errors - warnings;
     const file = this.checklists.readFile(node.dir);
     const progress = file ? progressOfFile(file) : null;
-    const tooltip = [node.name];
+    const tooltip = [when ? `${title}\n${node.name} (${when})` : node.name];
     if (!node.sqlFile) {
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-      item.description = ['no migration.sql', when].filter(Boolean).join(' · ');
+      item.description = 'no migration.sql';
       tooltip.push('This folder has no migration.sql: prisma migrate deploy fails on it.');
     } else {
       item.iconPath = !node.session.analysis
@@ -91,8 +92,10 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
             : infos
               ? new vscode.ThemeIcon('info', new vscode.ThemeColor('problemsInfoIcon.foreground'))
               : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-      item.description = [progress ? `${progress.done}/${progress.total}` : '', when].filter(Boolean).join(' · ');
-      tooltip.push(node.session.analysis ? `${errors} error(s), ${warnings} warning(s), ${infos} info` : 'Not analysed yet');
+      // Only the counter beside the name: a 170 px sidebar leaves room for little else. The date and
+      // the full folder name are in the tooltip.
+      item.description = progress ? `${progress.done}/${progress.total}` : '';
+      tooltip.push(node.session.analysis ? capitalise(findingCounts(errors, warnings, infos)) : 'Not analysed yet');
       tooltip.push(progress ? `Checklist: ${progress.done} of ${progress.total} items ticked` : 'No checklist file yet');
       if (node.session.branch?.changed.has(node.name)) tooltip.push(`Changed on this branch (since ${node.session.branch.label})`);
       item.command = { command: SHOW_CHECKLIST_COMMAND, title: 'Show Checklist', arguments: [node.dir] };
@@ -124,9 +127,13 @@ export class MigrationsTree implements vscode.TreeDataProvider<MigrationNode>, v
   }
 }
 
+function capitalise(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
 /**
- * Prisma names folders `<YYYYMMDDHHMMSS>_<name>`: the tree shows the name, and the time in the
- * description (the sidebar is narrow; the full folder name is in the tooltip).
+ * Prisma names folders `<YYYYMMDDHHMMSS>_<name>`: the tree shows the name, the tooltip the time
+ * and the full folder name (the sidebar is narrow).
  */
 export function splitMigrationName(folder: string): { title: string; when: string } {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})_(.+)$/.exec(folder);

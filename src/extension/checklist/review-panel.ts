@@ -72,6 +72,23 @@ export class ReviewPanels implements vscode.Disposable {
     panel.panel.onDidDispose(() => this.panels.delete(ref.dir));
   }
 
+  /** A panel VS Code kept across a window reload: rebinds it to its migration, or closes it when the migration is gone. */
+  async restore(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const name = (state as { model?: { migration?: unknown } } | undefined)?.model?.migration;
+    await this.host.analyzer.idle();
+    const session = typeof name === 'string' ? this.host.analyzer.all().find((s) => s.project.migrations.some((m) => m.name === name)) : undefined;
+    const ref = session && typeof name === 'string' ? this.host.checklists.refByName(session, name) : undefined;
+    const model = ref && !this.panelOf(ref.dir) ? await buildReviewModel(this.host, ref) : null;
+    if (!ref || !model) {
+      this.host.log.info(`Not restoring a review panel of ${typeof name === 'string' ? name : 'an unknown migration'}: it is no longer in the workspace`);
+      webviewPanel.dispose();
+      return;
+    }
+    const panel = new ReviewPanel(this.host, ref.dir, model, webviewPanel);
+    this.panels.set(ref.dir, panel);
+    panel.panel.onDidDispose(() => this.panels.delete(ref.dir));
+  }
+
   private panelOf(dir: string): ReviewPanel | undefined {
     for (const [key, p] of this.panels) if (path.relative(key, dir) === '') return p;
     return undefined;
@@ -92,14 +109,17 @@ class ReviewPanel {
     private readonly host: ReviewPanelHost,
     readonly dir: string,
     model: ReviewViewModel,
+    restored?: vscode.WebviewPanel,
   ) {
     const media = vscode.Uri.joinPath(host.extensionUri, 'media');
-    const beside = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panel = vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, `Review: ${model.migration}`, { viewColumn: beside }, {
-      enableScripts: true,
-      enableFindWidget: true,
-      localResourceRoots: [media],
-    });
+    if (restored) restored.webview.options = { enableScripts: true, localResourceRoots: [media] };
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(REVIEW_PANEL_TYPE, `Review: ${model.migration}`, { viewColumn: reviewColumn() }, {
+        enableScripts: true,
+        enableFindWidget: true,
+        localResourceRoots: [media],
+      });
     this.panel.iconPath = vscode.Uri.joinPath(media, 'preflight.svg');
     this.load(model);
     this.panel.onDidChangeViewState(() => {
@@ -195,6 +215,16 @@ class ReviewPanel {
       }
     }
   }
+}
+
+/**
+ * Where a new review opens: beside the editor when it is in the first group, else in the first
+ * group (from the second group, Beside would open a third column and squeeze everything).
+ */
+function reviewColumn(): vscode.ViewColumn {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return vscode.ViewColumn.Active;
+  return editor.viewColumn === undefined || editor.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
 }
 
 async function dryRunCommand(): Promise<string | undefined> {

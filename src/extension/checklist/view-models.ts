@@ -84,6 +84,27 @@ const CATEGORY_ORDER: RuleCategory[] = ['data-loss', 'deploy-failure', 'locking'
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 const MAX_SQL = 240;
 
+/**
+ * One entry per rule and advice: a rule that fires on five statements of a batch with the same
+ * help (locks-accumulate) is listed once, the other statements under it.
+ */
+export function groupRepeated(findings: FindingView[]): FindingView[] {
+  const out: FindingView[] = [];
+  const byKey = new Map<string, FindingView>();
+  for (const f of findings) {
+    const key = `${f.rule}\u0000${f.severity}\u0000${f.help}`;
+    const first = byKey.get(key);
+    if (!first) {
+      const copy = { ...f };
+      byKey.set(key, copy);
+      out.push(copy);
+      continue;
+    }
+    (first.more ??= []).push({ ...(f.line !== undefined ? { line: f.line } : {}), message: f.message });
+  }
+  return out;
+}
+
 export interface ReviewInput {
   core: Pick<Core, 'RULES' | 'displayTable' | 'lockName' | 'whatLockBlocks' | 'onDeleteConsequence'>;
   analysis: ProjectAnalysis;
@@ -110,7 +131,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
   const categories: CategoryView[] = [];
   for (const id of CATEGORY_ORDER) {
     const list = findings.filter((f) => (categoryOf.get(f.rule) ?? 'hygiene') === id);
-    if (list.length) categories.push({ id, title: CATEGORY_TITLES[id], findings: list.map(view) });
+    if (list.length) categories.push({ id, title: CATEGORY_TITLES[id], findings: groupRepeated(list.map(view)) });
   }
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;

@@ -18,6 +18,7 @@ import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservati
 import { editorNotices, engineLabel, formatDuration, runSummary } from './observed-words';
 import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
 import { DryRunCancelled, TraceRunner } from './trace-runner';
+import { plural } from '../plain-words';
 
 /** What a dry run came to, for the command and the review panel. */
 export interface DryRunOutcome {
@@ -123,7 +124,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     }
     const prismaVersion = session.project.prismaVersion.version;
     const sampleRows = Config.for(vscode.Uri.file(target.file!)).dryRunSampleRows;
-    log.info(`Dry run of ${name}: ${history.length - 1} earlier migration(s), Prisma ${prismaVersion ?? 'version unknown (batch assumed)'}${sampleRows ? ', one sample row per table' : ''}`);
+    log.info(`Dry run of ${name}: ${plural(history.length - 1, 'earlier migration')}, Prisma ${prismaVersion ?? 'version unknown (batch assumed)'}${sampleRows ? ', one sample row per table' : ''}`);
     const job = this.runner.run(history, { prismaVersion, target: name, sampleRows }, this.cacheDir, (message) => {
       log.info(`  ${message}`);
       progress.report({ message });
@@ -187,7 +188,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
       void vscode.window.showWarningMessage(`Preflight: ${message}`);
       return { message, result };
     }
-    const message = `${target.name} ${result.outcome === 'applied' ? 'applied cleanly' : 'did not apply'} in the dry run (${engineLabel(result)}, ${formatDuration(result.totalMs)})${problems.length ? `; ${problems.length} statement(s) the embedded database cannot run` : ''}. Hover a statement for what it locked.`;
+    const message = `${target.name} ${result.outcome === 'applied' ? 'applied cleanly' : 'did not apply'} in the dry run (${engineLabel(result)}, ${formatDuration(result.totalMs)})${problems.length ? `; ${plural(problems.length, 'statement')} the embedded database cannot run` : ''}. Hover a statement for what it locked.`;
     void vscode.window.showInformationMessage(`Preflight: ${message}`);
     return { message, result };
   }
@@ -197,7 +198,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     const failures = result.replay.failures;
     if (!failures.length) return;
     const { log } = this.host;
-    log.warn(`The replay of the earlier migrations skipped ${failures.length} failing statement(s); the shadow database may differ from yours:`);
+    log.warn(`The replay of the earlier migrations skipped ${plural(failures.length, 'failing statement')}; the shadow database may differ from yours:`);
     for (const f of failures) log.warn(`  ${f.migration}${f.statementIndex !== undefined ? ` statement ${f.statementIndex + 1}` : ''}: SQLSTATE ${f.error.sqlstate}: ${f.error.message}`);
     if (this.warnedHistories.has(history)) return;
     this.warnedHistories.add(history);

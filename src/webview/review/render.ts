@@ -51,7 +51,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
         h('button', { type: 'button', class: 'secondary', 'data-action': 'writeDownSql', title: 'Write the rollback SQL to down.sql in the migration folder' }, 'Write down.sql'),
         model.actions.dryRun && h('button', { type: 'button', class: 'secondary', 'data-action': 'dryRun', title: 'Preflight: Dry-run Migration' }, 'Dry run'),
       ),
-      ui.notice && h('p', { class: `banner${ui.notice.error ? ' error' : ''}`, role: 'status' }, ui.notice.text),
+      ui.notice && h('p', { class: `banner${ui.notice.error ? ' error' : ''}`, role: 'status' }, withCode(ui.notice.text)),
     ),
     renderChecklistStatus(model.checklist),
     h(
@@ -77,7 +77,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
             h(
               'div',
               { class: 'category', 'data-category': c.id },
-              h('h3', null, `${c.title} (${c.findings.length})`),
+              h('h3', null, `${c.title} (${c.findings.reduce((n, f) => n + 1 + (f.more?.length ?? 0), 0)})`),
               h(
                 'ul',
                 { class: 'findings' },
@@ -85,9 +85,16 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
                   h(
                     'li',
                     { class: `finding ${f.severity}` },
-                    h('div', null, severityBadge(f.severity), ' ', ruleButton(f.rule), f.line !== undefined && [' ', lineButton(f.line)]),
-                    h('p', { class: 'message' }, f.message),
-                    f.help && h('p', { class: 'help' }, f.help),
+                    h('div', null, severityBadge(f.severity), ' ', ruleButton(f.rule), f.line !== undefined && [' ', lineButton(f.line)], f.more && h('span', { class: 'sub' }, ` · ${plural(f.more.length + 1, 'statement')}`)),
+                    h('p', { class: 'message' }, withCode(f.message)),
+                    f.more &&
+                      h(
+                        'details',
+                        { class: 'more' },
+                        h('summary', null, `The same on ${plural(f.more.length, 'more statement')}`),
+                        h('ul', null, f.more.map((o) => h('li', null, o.line !== undefined && [lineButton(o.line), ' '], withCode(o.message)))),
+                      ),
+                    f.help && h('p', { class: 'help' }, withCode(f.help)),
                   ),
                 ),
               ),
@@ -174,15 +181,16 @@ function renderLock(l: LockView): VElement {
 }
 
 function renderStatement(st: StatementView, dryRun: boolean): VElement {
+  // data-label: the column's title, shown beside each cell when a narrow panel stacks the table.
   return h(
     'tr',
     { 'data-statement': st.index },
-    h('td', null, String(st.index + 1), h('div', null, lineButton(st.line))),
-    h('td', null, h('code', { class: 'sql', title: st.kind }, st.sql)),
-    h('td', null, st.locks.length ? h('ul', { class: 'locks' }, st.locks.map(renderLock)) : '—'),
-    h('td', null, st.rewrites.length ? st.rewrites.map((t, i) => [i ? ', ' : '', h('code', null, t)]).flat() : '—'),
-    dryRun && h('td', { class: 'observed', 'data-observed': st.observed?.status ?? 'none' }, st.observed ? renderObserved(st.observed) : '—'),
-    h('td', null, st.findings.length ? h('ul', { class: 'findings compact' }, st.findings.map((f) => h('li', null, severityBadge(f.severity), ' ', ruleButton(f.rule)))) : '—'),
+    h('td', { 'data-label': '#' }, h('span', null, String(st.index + 1), ' ', lineButton(st.line))),
+    h('td', { 'data-label': 'Statement' }, h('code', { class: 'sql', title: st.kind }, st.sql)),
+    h('td', { 'data-label': 'Locks' }, st.locks.length ? h('ul', { class: 'locks' }, st.locks.map(renderLock)) : '—'),
+    h('td', { 'data-label': 'Rewrites' }, st.rewrites.length ? h('span', null, st.rewrites.map((t, i) => [i ? ', ' : '', h('code', null, t)]).flat()) : '—'),
+    dryRun && h('td', { class: 'observed', 'data-label': 'Dry run', 'data-observed': st.observed?.status ?? 'none' }, st.observed ? h('div', null, renderObserved(st.observed)) : '—'),
+    h('td', { 'data-label': 'Findings' }, st.findings.length ? h('ul', { class: 'findings compact' }, st.findings.map((f) => h('li', null, severityBadge(f.severity), ' ', ruleButton(f.rule)))) : '—'),
   );
 }
 
@@ -208,6 +216,11 @@ function renderObserved(o: ObservedStatementView): VNode[] {
   out.push(h('div', null, o.summary));
   if (o.differences?.length) out.push(h('div', { class: 'sub differs' }, `Differs from the static analysis: ${o.differences.join('; ')}`));
   return out;
+}
+
+/** Text whose Markdown code spans (`x`) become <code> elements, the rest plain text. */
+export function withCode(text: string): VNode[] {
+  return text.split(/`([^`\n]*)`/).map((part, i) => (i % 2 ? h('code', null, part) : part)).filter((n) => n !== '');
 }
 
 function capitalise(s: string): string {
