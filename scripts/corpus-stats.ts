@@ -1,10 +1,9 @@
-// Findings per rule over ../shared/corpus, per Prisma version: `npx tsx scripts/corpus-stats.ts [7.3.0] [7.8.0]`.
+// Findings per rule over the corpus (PREFLIGHT_CORPUS, default ../shared/corpus), per Prisma version: `npx tsx scripts/corpus-stats.ts [7.3.0] [7.8.0]`.
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeProject } from '../src/core/analysis/analyze-project';
 import { discoverProject } from '../src/core/project/discover';
-
-const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
+import { CORPUS } from '../test/unit/support/corpus';
 
 async function main(): Promise<void> {
   const versions = process.argv.slice(2).length ? process.argv.slice(2) : ['7.3.0', '7.8.0'];

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CORPUS } from '../test/unit/support/corpus';
 import { corpusSamples, fuzzOnce, type FuzzFailure } from '../test/unit/support/fuzz';
 import { ensureSqlParser } from '../src/core/sql/parser';
 
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   await ensureSqlParser();
   const samples = corpusSamples();
-  if (!samples.sql.length) throw new Error('no corpus found at ../shared/corpus');
+  if (!samples.sql.length) throw new Error(`no corpus at ${CORPUS}: set PREFLIGHT_CORPUS=/path/to/corpus`);
   const failures: FuzzFailure[] = [];
   const started = Date.now();
   let slowest = 0;

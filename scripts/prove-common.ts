@@ -1,13 +1,15 @@
 /**
  * Shared driver of the corpus differential scripts (prove-catalog.ts, prove-locks.ts): replays
- * every repository of ../shared/corpus (or the ones named on the command line) in PGlite.
+ * every repository of the corpus (PREFLIGHT_CORPUS, default ../shared/corpus; or the ones named on the command line) in PGlite.
  * Usage: tsx scripts/prove-<what>.ts [repo ...] [--limit N] [--quiet]
  */
 import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { proveHistory, readMigrationFolders, type ProofReport, type ProveOptions } from '../src/core/trace/differential';
 
-export const CORPUS = path.resolve(__dirname, '..', '..', 'shared', 'corpus');
+import { CORPUS } from '../test/unit/support/corpus';
+
+export { CORPUS };
 
 export interface RepoProof {
   repo: string;
@@ -20,7 +22,7 @@ export async function proveCorpus(what: Pick<ProveOptions, 'catalog' | 'locks'>,
   const limitAt = args.indexOf('--limit');
   const limit = limitAt >= 0 ? Number(args[limitAt + 1]) : undefined;
   const named = args.filter((a, i) => !a.startsWith('--') && !(limitAt >= 0 && i === limitAt + 1));
-  const corpus = process.env.PREFLIGHT_CORPUS ?? CORPUS;
+  const corpus = CORPUS;
   const repos = readdirSync(corpus)
     .filter((d) => existsSync(path.join(corpus, d, 'migrations')))
     .filter((d) => named.length === 0 || named.some((n) => d.includes(n)))

@@ -15,7 +15,7 @@ void (async () => {
   const v = args.indexOf('--prisma-version');
   const prismaVersion = v >= 0 ? args[v + 1] : null;
   const named = args.filter((a, i) => !a.startsWith('--') && !(v >= 0 && i === v + 1));
-  const corpus = process.env.PREFLIGHT_CORPUS ?? CORPUS;
+  const corpus = CORPUS;
   const repos = readdirSync(corpus).filter((d) => existsSync(path.join(corpus, d, 'migrations'))).filter((d) => named.length === 0 || named.some((n) => d.includes(n))).sort();
   console.log(`prisma version: ${prismaVersion ?? 'unknown (batch)'}`);
   console.log('repository | migrations | cold: total s (replay s) | warm: total s (restore s) | replay failures | outcome of the newest');

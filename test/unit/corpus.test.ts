@@ -1,25 +1,20 @@
 /**
- * Every real migration history in ../shared/corpus is analysed end to end: zero crashes, the only
+ * Every real migration history of the corpus (support/corpus.ts) is analysed end to end: zero crashes, the only
  * parse error is civitai's known broken file, every range lies inside its file, and no finding
  * concerns a table created earlier in the same migration.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeProject, type ProjectAnalysis } from '../../src/core/analysis/analyze-project';
 import { discoverProject } from '../../src/core/project/discover';
+import { CORPUS, corpusRepos, describeWithCorpus } from './support/corpus';
 
-export const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
 const KNOWN_BROKEN = 'civitai__civitai/migrations/20251123142214_model_metric_overhaul/migration.sql';
 
-const repos = existsSync(CORPUS) ? readdirSync(CORPUS).filter((d) => existsSync(path.join(CORPUS, d, 'migrations'))).sort() : [];
+const repos = corpusRepos();
 
-describe('the corpus of real Prisma histories', function () {
+describeWithCorpus('the corpus of real Prisma histories', function () {
   this.timeout(120_000);
-  if (repos.length === 0) {
-    it('is present beside the checkout (../shared/corpus)', () => assert.fail(`no corpus at ${CORPUS}`));
-    return;
-  }
   const results = new Map<string, ProjectAnalysis>();
   before(async () => {
     for (const repo of repos) results.set(repo, await analyzeProject(discoverProject(path.join(CORPUS, repo), { prismaVersion: '7.3.0' })));

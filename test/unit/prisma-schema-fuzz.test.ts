@@ -1,12 +1,13 @@
 /**
- * Fuzzing the schema reader: mutated corpus schemas (support/fuzz.ts's mutations: token edits,
+ * Fuzzing the schema reader: mutated corpus schemas (and the fixtures' and examples', which need no corpus) (support/fuzz.ts's mutations: token edits,
  * truncations, unterminated quotes, deep nesting, 10 MB identifiers, mixed line endings, a BOM)
  * and hand-made hostile files. `parsePrismaSchema` never throws, every range lies inside its file,
  * and time stays linear in the text (no regular expression or recovery that backtracks).
  */
 import { strict as assert } from 'node:assert';
 import { parsePrismaSchema, type PrismaSchemaModel } from '../../src/core/prisma/schema';
-import { corpusSamples, mutate, rng, schemaRanges } from './support/fuzz';
+import { describeWithCorpus } from './support/corpus';
+import { corpusSamples, fixtureSamples, mutate, rng, schemaRanges } from './support/fuzz';
 
 const MB = 1_000_000;
 
@@ -29,22 +30,36 @@ function check(text: string): string | null {
   return null;
 }
 
+/** Mutates a schema picked from `schemas` 1–3 times per seed, for `iterations` seeds: the seeds that broke an invariant. */
+function fuzzSchemas(schemas: string[], iterations: number): string[] {
+  const failures: string[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const seed = 20261121 + i;
+    const r = rng(seed);
+    let text = schemas[Math.floor(r() * schemas.length)];
+    for (let k = 0, rounds = 1 + Math.floor(r() * 3); k < rounds; k++) text = mutate(text, r);
+    const failure = check(text);
+    if (failure) failures.push(`seed ${seed}: ${failure.slice(0, 300)}`);
+  }
+  return failures;
+}
+
+describeWithCorpus('fuzzing the schema reader on the corpus', function () {
+  this.timeout(120_000);
+  it('300 mutated corpus schemas: no throw, ranges inside the file, under 1 s each', () => {
+    const { schemas } = corpusSamples();
+    assert.ok(schemas.length >= 30, `${schemas.length} corpus schemas`);
+    assert.deepEqual(fuzzSchemas(schemas, 300), []);
+  });
+});
+
 describe('fuzzing the schema reader', function () {
   this.timeout(120_000);
 
-  it('300 mutated corpus schemas: no throw, ranges inside the file, under 1 s each', () => {
-    const { schemas } = corpusSamples();
-    assert.ok(schemas.length >= 30, 'corpus schemas missing (../shared/corpus)');
-    const failures: string[] = [];
-    for (let i = 0; i < 300; i++) {
-      const seed = 20261121 + i;
-      const r = rng(seed);
-      let text = schemas[Math.floor(r() * schemas.length)];
-      for (let k = 0, rounds = 1 + Math.floor(r() * 3); k < rounds; k++) text = mutate(text, r);
-      const failure = check(text);
-      if (failure) failures.push(`seed ${seed}: ${failure.slice(0, 300)}`);
-    }
-    assert.deepEqual(failures, []);
+  it('300 mutated fixture and example schemas: no throw, ranges inside the file, under 1 s each', () => {
+    const { schemas } = fixtureSamples();
+    assert.ok(schemas.length >= 15, `${schemas.length} fixture schemas`);
+    assert.deepEqual(fuzzSchemas(schemas, 300), []);
   });
 
   const hostile: [name: string, text: string][] = [

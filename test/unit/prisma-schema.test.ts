@@ -5,9 +5,9 @@ import { prismaForeignKeyName } from '../../src/core/prisma/constraint-names';
 import { sqlReferentialAction } from '../../src/core/prisma/referential-actions';
 import { findRelation, parsePrismaSchema, type PrismaRelation, type PrismaSchemaModel, type SchemaFile } from '../../src/core/prisma/schema';
 import type { SourceRange } from '../../src/core/types';
+import { CORPUS, describeWithCorpus } from './support/corpus';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'prisma');
-const CORPUS = join(__dirname, '..', '..', '..', 'shared', 'corpus');
 
 function parse(text: string): PrismaSchemaModel {
   return parsePrismaSchema([{ path: 'schema.prisma', text }]);
@@ -624,7 +624,6 @@ describe('prisma schema: foreign key names', () => {
 
 /** Each corpus repository's schema: `schema.prisma`, or every `.prisma` file under `schema/`. */
 function corpusSchemas(): { repo: string; files: SchemaFile[] }[] {
-  if (!existsSync(CORPUS)) return [];
   const found: { repo: string; files: SchemaFile[] }[] = [];
   for (const repo of readdirSync(CORPUS).sort()) {
     const dir = join(CORPUS, repo);
@@ -642,9 +641,8 @@ function prismaFilesUnder(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? prismaFilesUnder(join(dir, e.name)) : e.name.endsWith('.prisma') ? [join(dir, e.name)] : []));
 }
 
-/** Every `ADD CONSTRAINT "x" FOREIGN KEY` of a migration history, the last one of each name winning. */
-function foreignKeysInHistory(repo: string): Map<string, { columns: string; table: string; refColumns: string; onDelete: string; onUpdate: string }> {
-  const dir = join(CORPUS, repo, 'migrations');
+/** Every `ADD CONSTRAINT "x" FOREIGN KEY` of the migration history in `dir`, the last one of each name winning. */
+function foreignKeysInHistory(dir: string): Map<string, { columns: string; table: string; refColumns: string; onDelete: string; onUpdate: string }> {
   const fks = new Map<string, { columns: string; table: string; refColumns: string; onDelete: string; onUpdate: string }>();
   for (const m of readdirSync(dir).sort()) {
     const file = join(dir, m, 'migration.sql');
@@ -655,7 +653,59 @@ function foreignKeysInHistory(repo: string): Map<string, { columns: string; tabl
   return fks;
 }
 
-describe('prisma schema: the corpus', () => {
+/** Asserts that every relation of `schema` is a foreign key of the history in `migrationsDir`, with the same columns, tables and actions. */
+function assertRelationsMatchHistory(schema: PrismaSchemaModel, migrationsDir: string): void {
+  const fks = foreignKeysInHistory(migrationsDir);
+  assert.ok(schema.relations.length > 0, 'no relations');
+  for (const r of schema.relations) {
+    const fk = fks.get(r.constraintName) ?? assert.fail(`${r.model}.${r.field}: no foreign key "${r.constraintName}" in the history`);
+    assert.deepEqual(
+      [fk.columns, fk.table, fk.refColumns, fk.onDelete, fk.onUpdate],
+      [
+        r.columns.map((c) => `"${c}"`).join(', '),
+        r.referencedTable,
+        r.referencedColumns.map((c) => `"${c}"`).join(', '),
+        sqlReferentialAction(r.onDelete.effective),
+        sqlReferentialAction(r.onUpdate.effective),
+      ],
+      `${r.model}.${r.field} (${r.constraintName})`,
+    );
+  }
+}
+
+describe('prisma schema: the relations fixture (the corpus shapes, without the corpus)', () => {
+  const dir = join(__dirname, '..', 'fixtures', 'projects', 'relations', 'prisma');
+  const files = ['schema/schema.prisma', 'schema/models/project.prisma', 'schema/models/user.prisma'].map((p) => ({ path: join(dir, p), text: readFileSync(join(dir, p), 'utf8') }));
+  const schema = parsePrismaSchema(files);
+
+  it('reads with no problems', () => assert.deepEqual(schema.problems, []));
+
+  it('every relation matches the foreign key its migration history creates', () => assertRelationsMatchHistory(schema, join(dir, 'migrations')));
+
+  it('an optional relation over a required scalar defaults to Restrict, below a /** */ comment inside the model', () => {
+    const r = relationOf(schema, 'Project', 'previewImageAsset');
+    assert.deepEqual([r.columns, r.references, r.required, r.onDelete.explicit, r.onDelete.effective, r.constraintName], [['previewImageAssetId', 'id'], ['id', 'projectId'], true, null, 'Restrict', 'projects_previewImageAssetId_id_fkey']);
+    assert.equal(at(r.relationRange), '9:31-9:104');
+  });
+
+  it('a composite FK whose default name Prisma truncates to 63 bytes', () => {
+    const r = relationOf(schema, 'InAppAgentPendingToolApproval', 'conversation');
+    assert.deepEqual([r.table, r.columns, r.referencedTable, r.referencedColumns, r.constraintName], ['in_app_agent_pending_tool_approvals', ['conversation_id', 'project_id'], 'in_app_agent_conversations', ['id', 'project_id'], 'in_app_agent_pending_tool_approvals_conversation_id_projec_fkey']);
+  });
+
+  it('a relation across files, with @map / @@map names on both sides', () => {
+    const r = relationOf(schema, 'Project', 'owner');
+    assert.match(r.file, /models[\\/]project\.prisma$/);
+    assert.deepEqual([r.table, r.columns, r.referencedTable, r.referencedColumns, r.required, r.onDelete.explicit], ['projects', ['owner_id'], 'users', ['user_id'], false, 'Cascade']);
+  });
+
+  it('a view is neither a model nor the source of a foreign key', () => {
+    assert.equal(schema.models.some((m) => m.name === 'ProjectSummary'), false);
+    assert.equal(schema.relations.some((r) => r.model === 'ProjectSummary' || r.referencedModel === 'ProjectSummary'), false);
+  });
+});
+
+describeWithCorpus('prisma schema: the corpus', () => {
   const schemas = corpusSchemas();
   const byRepo = new Map<string, PrismaSchemaModel>();
   before(() => {
@@ -686,24 +736,7 @@ describe('prisma schema: the corpus', () => {
 
   // Histories Prisma generated: every relation's foreign key is in them exactly as computed here.
   for (const repo of ['baptisteArno__typebot.io', 'documenso__documenso', 'lukevella__rallly']) {
-    it(`${repo}: every relation matches the foreign key its migration history creates`, () => {
-      const fks = foreignKeysInHistory(repo);
-      const schema = corpus(repo);
-      for (const r of schema.relations) {
-        const fk = fks.get(r.constraintName) ?? assert.fail(`${r.model}.${r.field}: no foreign key "${r.constraintName}" in the history`);
-        assert.deepEqual(
-          [fk.columns, fk.table, fk.refColumns, fk.onDelete, fk.onUpdate],
-          [
-            r.columns.map((c) => `"${c}"`).join(', '),
-            r.referencedTable,
-            r.referencedColumns.map((c) => `"${c}"`).join(', '),
-            sqlReferentialAction(r.onDelete.effective),
-            sqlReferentialAction(r.onUpdate.effective),
-          ],
-          `${r.model}.${r.field} (${r.constraintName})`,
-        );
-      }
-    });
+    it(`${repo}: every relation matches the foreign key its migration history creates`, () => assertRelationsMatchHistory(corpus(repo), join(CORPUS, repo, 'migrations')));
   }
 
   it('langfuse: a composite FK whose default name Prisma truncated to 63 bytes', () => {
@@ -734,7 +767,7 @@ describe('prisma schema: the corpus', () => {
   it('webstudio: an optional relation over a required scalar defaults to Restrict, as its migration shows', () => {
     const r = relationOf(corpus('webstudio-is__webstudio'), 'Project', 'previewImageAsset');
     assert.deepEqual([r.fields, r.columns, r.references, r.required, r.onDelete.effective, r.constraintName], [['previewImageAssetId', 'id'], ['previewImageAssetId', 'id'], ['id', 'projectId'], true, 'Restrict', 'Project_previewImageAssetId_id_fkey']);
-    const fk = foreignKeysInHistory('webstudio-is__webstudio').get('Project_previewImageAssetId_id_fkey');
+    const fk = foreignKeysInHistory(join(CORPUS, 'webstudio-is__webstudio', 'migrations')).get('Project_previewImageAssetId_id_fkey');
     assert.equal(fk?.onDelete, 'RESTRICT');
   });
 

@@ -8,11 +8,11 @@ import { discoverProject, type DiscoverOptions, type PrismaProject } from '../..
 import { compareMigrationNames } from '../../src/core/project/migration-order';
 import { readPrismaConfigPaths } from '../../src/core/project/prisma-config-file';
 import { compareVersions, detectPrismaVersion, minimumVersionOfRange } from '../../src/core/project/prisma-version';
+import { CORPUS, describeWithCorpus } from './support/corpus';
 import { rng } from './support/random';
 
 const REPO = join(__dirname, '..', '..');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'projects');
-const CORPUS = '/work/shared/corpus';
 
 /** Project-relative view of a discovery result, with `/` separators, for exact comparison. */
 function summary(project: PrismaProject, base: string) {
@@ -453,16 +453,10 @@ describe('project: discoverProject on fixture projects', () => {
   });
 });
 
-describe('project: discoverProject on the corpus', () => {
-  const stats: { repos: Record<string, { migrations: number; first_migration: string; last_migration: string; schema_files: number }> } | null = existsSync(join(CORPUS, 'stats.json'))
-    ? JSON.parse(readFileSync(join(CORPUS, 'stats.json'), 'utf8'))
-    : null;
-  if (!stats) {
-    it('needs the corpus at /work/shared/corpus', function () {
-      this.skip();
-    });
-    return;
-  }
+describeWithCorpus('project: discoverProject on the corpus', () => {
+  const stats: { repos: Record<string, { migrations: number; first_migration: string; last_migration: string; schema_files: number }> } = JSON.parse(
+    readFileSync(join(CORPUS, 'stats.json'), 'utf8'),
+  );
   it('covers the 10 corpus repositories', () => assert.equal(Object.keys(stats.repos).length, 10));
   for (const [repo, s] of Object.entries(stats.repos)) {
     it(`${repo}: ${s.migrations} migrations, the schema, PostgreSQL`, () => {

@@ -4,11 +4,9 @@
  * `npx tsx scripts/prove-locks.ts` and `npx tsx scripts/prove-catalog.ts`.
  */
 import { strict as assert } from 'node:assert';
-import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { proveHistory, readMigrationFolders, type ProofReport } from '../../src/core/trace/differential';
-
-const CORPUS = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus');
+import { CORPUS, describeWithCorpus } from './support/corpus';
 
 function assertAllAgree(r: ProofReport): void {
   const show = (ms: { migration: string; line?: number; what: string; static: string; observed: string; sql?: string }[]) =>
@@ -71,10 +69,13 @@ describe('static model against PostgreSQL (differential)', function () {
     assertAllAgree(r);
     assert.ok(r.locks.compared >= 25);
   });
+});
 
-  const repo = path.join(CORPUS, 'lukevella__rallly', 'migrations');
-  (existsSync(repo) ? it : it.skip)('agrees on a real history (rallly: its first 60 migrations, locks, rewrites and catalog)', async () => {
-    const r = await proveHistory(readMigrationFolders(repo), { limit: 60 });
+describeWithCorpus('static model against PostgreSQL on the corpus (differential)', function () {
+  this.timeout(60_000);
+
+  it('agrees on a real history (rallly: its first 60 migrations, locks, rewrites and catalog)', async () => {
+    const r = await proveHistory(readMigrationFolders(path.join(CORPUS, 'lukevella__rallly', 'migrations')), { limit: 60 });
     assertAllAgree(r);
     assert.ok(r.locks.compared > 250, `compared ${r.locks.compared}`);
     assert.equal(r.catalog.checkpoints, 60);

@@ -6,45 +6,48 @@ import { Catalog } from '../../../src/core/catalog/model';
 import { parsePrismaSchema, type PrismaSchemaModel } from '../../../src/core/prisma/schema';
 import { RULES } from '../../../src/core/rules/index';
 import type { SourceRange } from '../../../src/core/types';
+import { CORPUS, corpusRepos } from './corpus';
 import { rng } from './random';
 
 export { rng };
-
-export const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
 
 export interface Samples {
   sql: string[];
   schemas: string[];
 }
 
+const REPO = path.resolve(__dirname, '..', '..', '..');
 let cached: Samples | null = null;
 
-/** A spread of real migration files (every 7th, to keep memory and start-up small) and every schema file. */
+/** A spread of real migration files (every 7th, to keep memory and start-up small) and every schema file of the corpus. */
 export function corpusSamples(): Samples {
   if (cached) return cached;
   const sql: string[] = [];
   const schemas: string[] = [];
-  if (existsSync(CORPUS)) {
-    for (const repo of readdirSync(CORPUS).sort()) {
-      const dir = path.join(CORPUS, repo, 'migrations');
-      if (!existsSync(dir)) continue;
-      readdirSync(dir).sort().forEach((m, i) => {
-        const f = path.join(dir, m, 'migration.sql');
-        if (i % 7 === 0 && existsSync(f) && statSync(f).size < 200_000) sql.push(readFileSync(f, 'utf8'));
-      });
-      const walk = (p: string): void => {
-        if (!existsSync(p)) return;
-        if (statSync(p).isDirectory()) readdirSync(p).forEach((c) => walk(path.join(p, c)));
-        else if (p.endsWith('.prisma')) schemas.push(readFileSync(p, 'utf8'));
-      };
-      walk(path.join(CORPUS, repo, 'schema.prisma'));
-      walk(path.join(CORPUS, repo, 'schema'));
-    }
+  for (const repo of corpusRepos()) {
+    const dir = path.join(CORPUS, repo, 'migrations');
+    readdirSync(dir).sort().forEach((m, i) => {
+      const f = path.join(dir, m, 'migration.sql');
+      if (i % 7 === 0 && existsSync(f) && statSync(f).size < 200_000) sql.push(readFileSync(f, 'utf8'));
+    });
+    schemas.push(...filesUnder(path.join(CORPUS, repo, 'schema.prisma'), '.prisma'), ...filesUnder(path.join(CORPUS, repo, 'schema'), '.prisma'));
   }
   cached = { sql, schemas };
   return cached;
 }
 
+/** Every migration and schema file of the repository's own fixtures and examples: what fuzzing starts from without the corpus. */
+export function fixtureSamples(): Samples {
+  const roots = [path.join(REPO, 'test', 'fixtures', 'projects'), path.join(REPO, 'test', 'fixtures', 'prisma'), path.join(REPO, 'examples')];
+  return { sql: roots.flatMap((d) => filesUnder(d, '.sql')), schemas: roots.flatMap((d) => filesUnder(d, '.prisma')) };
+}
+
+/** The text of every file ending in `ext` at or under `p`, in path order. */
+function filesUnder(p: string, ext: string): string[] {
+  if (!existsSync(p)) return [];
+  if (!statSync(p).isDirectory()) return p.endsWith(ext) ? [readFileSync(p, 'utf8')] : [];
+  return readdirSync(p).sort().flatMap((c) => filesUnder(path.join(p, c), ext));
+}
 
 const NASTY = [
   "'", '"', '$$', '$x$', '/*', '*/', '--', ';', '(', ')', '\\', '\0', '\uFEFF', '\r', '\r\n', '\u2028', '𝄞', 'é', 'CONCURRENTLY', 'BEGIN;', 'COMMIT;', 'NOT VALID', 'E\'', 'U&"',
