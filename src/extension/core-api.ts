@@ -13,5 +13,5 @@ export { loadConfig, mergeConfig, type PreflightConfig } from '../core/project/c
 export { RULES } from '../core/rules/index';
 export { renderRuleDoc } from '../core/rules/docs';
 export { describeLock, displayTable, lockName, whatLockBlocks } from '../core/rules/helpers';
-export { onDeleteConsequence, onUpdateConsequence } from '../core/rules/support/referential-actions';
+export { notNullColumnsOf, onDeleteConsequence, onUpdateConsequence } from '../core/rules/support/referential-actions';
 

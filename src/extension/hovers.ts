@@ -123,12 +123,12 @@ function relationHover(core: Core, analysis: ProjectAnalysis, file: string, offs
 
   const lines: string[] = [];
   if (fk?.foreignKey && fk.foreignKey.onDelete !== schemaDelete) {
-    lines.push(`Once a migration implements the schema, ON DELETE goes ${fk.foreignKey.onDelete} → ${schemaDelete}: ${core.onDeleteConsequence(schemaDelete, child, parent)}. No migration does yet: run \`prisma migrate dev --create-only\`.`);
+    lines.push(`Once a migration implements the schema, ON DELETE goes ${fk.foreignKey.onDelete} → ${schemaDelete}: ${core.onDeleteConsequence(schemaDelete, child, parent, { from: fk.foreignKey.onDelete, notNull: relation.requiredColumns })}. No migration does yet: run \`prisma migrate dev --create-only\`.`);
   } else {
-    lines.push(`${capitalise(core.onDeleteConsequence(schemaDelete, child, parent).replace(/ now /, ' '))}.`);
+    lines.push(`${capitalise(core.onDeleteConsequence(schemaDelete, child, parent, { notNull: relation.requiredColumns }).replace(/ now /, ' '))}.`);
   }
   if (fk?.foreignKey && fk.foreignKey.onUpdate !== schemaUpdate) {
-    lines.push(`ON UPDATE goes ${fk.foreignKey.onUpdate} → ${schemaUpdate}: ${core.onUpdateConsequence(schemaUpdate, child, parent)}.`);
+    lines.push(`ON UPDATE goes ${fk.foreignKey.onUpdate} → ${schemaUpdate}: ${core.onUpdateConsequence(schemaUpdate, child, parent, { from: fk.foreignKey.onUpdate, notNull: relation.requiredColumns })}.`);
   }
   md.appendMarkdown(`\n${lines.join('\n\n')}`);
   const range = within(relation.onDelete.range) ? relation.onDelete.range : within(relation.onUpdate.range) ? relation.onUpdate.range : within(relation.relationRange) ? relation.relationRange : relation.fieldRange;

@@ -32,6 +32,11 @@ function userAndPost(postFields: string): string {
 }
 
 describe('prisma schema: relations and referential actions', () => {
+  it('lists the columns of the required scalar fields of a relation (NOT NULL in the database)', () => {
+    const schema = parse(userAndPost('  authorId    Int?\n  authorEmail String\n  author      User? @relation(fields: [authorId, authorEmail], references: [id, email])'));
+    assert.deepEqual(relationOf(schema, 'Post', 'author').requiredColumns, ['authorEmail']);
+  });
+
   const cases: {
     name: string;
     fields: string;

@@ -498,7 +498,7 @@ describe('checklist and review view models', () => {
   it('state each foreign key change from → to with what deletes now do', () => {
     const change = fx.review.onDelete.find((c) => c.constraint === FK)!;
     assert.deepEqual({ from: change.from, to: change.to }, { from: { onDelete: 'SET NULL', onUpdate: 'CASCADE' }, to: { onDelete: 'RESTRICT', onUpdate: 'CASCADE' } });
-    assert.match(change.meaning, /^Deleting a "Session" row that still has .* rows now fails$/);
+    assert.match(change.meaning, /^Deleting a "Session" row that still has .* rows now fails \(SQLSTATE 23001\)$/);
     assert.equal(change.line, 12);
   });
 

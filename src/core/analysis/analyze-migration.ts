@@ -81,7 +81,7 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
     fileOfMigration: options.fileOfMigration,
     report(r: RuleReport) {
       const rule = currentRule!;
-      const severity = options.severityOf(rule.meta.id, rule.meta.defaultSeverity);
+      const severity = options.severityOf(rule.meta.id, r.severity ?? rule.meta.defaultSeverity);
       if (severity === 'off') return;
       const ignoredHere = parsed.statements[r.statement]?.ignored ?? [];
       if (isSuppressed(rule.meta.id, fileIgnored) || isSuppressed(rule.meta.id, new Set(ignoredHere))) return;

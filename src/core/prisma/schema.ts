@@ -96,6 +96,8 @@ export interface PrismaRelation {
    * relation field itself is (which Prisma rejects). Decides the default onDelete.
    */
   required: boolean;
+  /** Columns of the scalar fields that are required (NOT NULL in the database Prisma generates). */
+  requiredColumns: string[];
   onDelete: ReferentialActionSetting;
   onUpdate: ReferentialActionSetting;
 }
@@ -350,6 +352,7 @@ function readRelation(owner: ModelEntry, field: Field, models: ReadonlyMap<strin
     referencedColumns: referenced.map((f) => f!.column!),
     constraintName: stringArgument(args, 'map', null) ?? prismaForeignKeyName(model.table, columns),
     required,
+    requiredColumns: scalars.filter((f) => !f!.optional).map((f) => f!.column!),
     onDelete: action('onDelete', defaultOnDelete(required)),
     onUpdate: action('onUpdate', defaultOnUpdate()),
   };

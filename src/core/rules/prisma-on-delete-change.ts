@@ -19,7 +19,7 @@ export default defineRule({
     summary: 'A relation in schema.prisma whose effective `onDelete` / `onUpdate` changed since the base git ref',
     docs: {
       whatItDoes: 'With a base git ref (`preflight check --since <ref>`; in the editor, the branch’s merge-base with the default branch), compares each relation’s effective referential actions — written, or Prisma’s default — with the same relation at the ref. Points at the `onDelete:` argument, or at the `@relation` / field when the change is implicit (making a relation required flips the default from SetNull to Restrict).',
-      whyIsThisBad: 'A one-word schema edit changes what deleting a row does in production: Cascade deletes children silently, Restrict makes deletes fail, SetNull orphans children. Implicit changes (optional → required) are easy to miss in review, and the generated migration re-creates the foreign key, scanning the table under locks.',
+      whyIsThisBad: 'A one-word schema edit changes what deleting a row does in production: Cascade deletes children silently, Restrict / NoAction make deletes of parents that have children fail, SetNull sets the children’s key to NULL (and on a required relation makes those deletes fail: the column is NOT NULL). Implicit changes (optional → required) are easy to miss in review, and the generated migration re-creates the foreign key, scanning the table under locks.',
       setup: 'model Session {\n  id       Int       @id @default(autoincrement())\n  products Product[]\n}\n\nmodel Product {\n  id        Int      @id @default(autoincrement())\n  sessionId Int?     @map("session_id")\n  session   Session? @relation(fields: [sessionId], references: [id])\n}',
       example: 'model Session {\n  id       Int       @id @default(autoincrement())\n  products Product[]\n}\n\nmodel Product {\n  id        Int     @id @default(autoincrement())\n  sessionId Int     @map("session_id")\n  session   Session @relation(fields: [sessionId], references: [id], onDelete: Restrict)\n}',
       useInstead: 'model Session {\n  id       Int       @id @default(autoincrement())\n  products Product[]\n}\n\nmodel Product {\n  id        Int      @id @default(autoincrement())\n  sessionId Int?     @map("session_id")\n  session   Session? @relation(fields: [sessionId], references: [id], onDelete: SetNull)\n}',
@@ -37,9 +37,9 @@ export default defineRule({
       const parts: string[] = [];
       if (old.onDelete.effective !== rel.onDelete.effective) {
         const implicit = !rel.onDelete.explicit ? ` (implicit: the relation is now ${rel.required ? 'required' : 'optional'}, so Prisma’s default applies)` : '';
-        parts.push(`onDelete ${old.onDelete.effective} → ${rel.onDelete.effective}${implicit}: ${onDeleteConsequence(sqlReferentialAction(rel.onDelete.effective), child, parent)}`);
+        parts.push(`onDelete ${old.onDelete.effective} → ${rel.onDelete.effective}${implicit}: ${onDeleteConsequence(sqlReferentialAction(rel.onDelete.effective), child, parent, { from: sqlReferentialAction(old.onDelete.effective), notNull: rel.requiredColumns })}`);
       }
-      if (old.onUpdate.effective !== rel.onUpdate.effective) parts.push(`onUpdate ${old.onUpdate.effective} → ${rel.onUpdate.effective}: ${onUpdateConsequence(sqlReferentialAction(rel.onUpdate.effective), child, parent)}`);
+      if (old.onUpdate.effective !== rel.onUpdate.effective) parts.push(`onUpdate ${old.onUpdate.effective} → ${rel.onUpdate.effective}: ${onUpdateConsequence(sqlReferentialAction(rel.onUpdate.effective), child, parent, { from: sqlReferentialAction(old.onUpdate.effective), notNull: rel.requiredColumns })}`);
       if (!parts.length) continue;
       const range = old.onDelete.effective !== rel.onDelete.effective ? (rel.onDelete.range ?? rel.relationRange ?? rel.fieldRange) : (rel.onUpdate.range ?? rel.relationRange ?? rel.fieldRange);
       ctx.report({

@@ -4,7 +4,7 @@ import { sqlReferentialAction } from '../prisma/referential-actions';
 import type { PrismaRelation } from '../prisma/schema';
 import { relatedOrigin } from './helpers';
 import { defineRule } from './rule';
-import { onDeleteConsequence } from './support/referential-actions';
+import { notNullColumnsOf, onDeleteConsequence } from './support/referential-actions';
 
 /** The foreign key in the catalog that a schema relation describes: by name, else by columns and target. */
 function foreignKeyOfRelation(constraints: Iterable<Constraint> | undefined, rel: PrismaRelation): Constraint | undefined {
@@ -51,7 +51,7 @@ export default defineRule({
       const wantDelete = sqlReferentialAction(rel.onDelete.effective);
       const wantUpdate = sqlReferentialAction(rel.onUpdate.effective);
       const parts: string[] = [];
-      if (wantDelete !== fk.foreignKey.onDelete) parts.push(`onDelete ${rel.onDelete.effective}${rel.onDelete.explicit ? '' : ' (Prisma’s default)'}, but the database has ON DELETE ${fk.foreignKey.onDelete}: ${onDeleteConsequence(fk.foreignKey.onDelete, displayTable(table), displayTable(fk.foreignKey.refTable)).replace(' now ', ' still ')}`);
+      if (wantDelete !== fk.foreignKey.onDelete) parts.push(`onDelete ${rel.onDelete.effective}${rel.onDelete.explicit ? '' : ' (Prisma’s default)'}, but the database has ON DELETE ${fk.foreignKey.onDelete}: ${onDeleteConsequence(fk.foreignKey.onDelete, displayTable(table), displayTable(fk.foreignKey.refTable), { notNull: notNullColumnsOf(ctx.catalog, table, fk.foreignKey) }).replace(' now ', ' still ')}`);
       if (wantUpdate !== fk.foreignKey.onUpdate) parts.push(`onUpdate ${rel.onUpdate.effective}${rel.onUpdate.explicit ? '' : ' (Prisma’s default)'}, but the database has ON UPDATE ${fk.foreignKey.onUpdate}`);
       if (!parts.length) continue;
       ctx.report({

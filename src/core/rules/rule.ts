@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog/model';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
 import type { PrismaSchemaModel } from '../prisma/schema';
 import type { ParsedMigration, SqlStatement } from '../sql/parse-migration';
-import type { ExecutionMode, Fix, RelatedLocation, RuleMeta, SourceRange, StatementFacts } from '../types';
+import type { ExecutionMode, Fix, RelatedLocation, RuleMeta, Severity, SourceRange, StatementFacts } from '../types';
 
 export interface AnalyzedStatement {
   index: number;
@@ -50,6 +50,8 @@ export interface MigrationReport {
   help: string;
   fixes?: Fix[];
   related?: RelatedLocation[];
+  /** A lower default severity for this finding than the rule's (a configured severity still wins). */
+  severity?: Severity;
 }
 
 export interface SchemaContext {

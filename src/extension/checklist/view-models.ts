@@ -5,7 +5,7 @@
 import type { Checklist } from '../../core/checklist/model';
 import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState } from '../../core/checklist/model';
 import { mergeState, type ParsedChecklistFile } from '../../core/checklist/markdown';
-import type { Catalog, Constraint, FkAction } from '../../core/catalog/model';
+import type { Catalog, Constraint } from '../../core/catalog/model';
 import type { Finding, RuleCategory } from '../../core/types';
 import type { TracedStatement } from '../../core/trace/types';
 import type { StatementFacts } from '../../core/types';
@@ -106,7 +106,7 @@ export function groupRepeated(findings: FindingView[]): FindingView[] {
 }
 
 export interface ReviewInput {
-  core: Pick<Core, 'RULES' | 'displayTable' | 'lockName' | 'whatLockBlocks' | 'onDeleteConsequence'>;
+  core: Pick<Core, 'RULES' | 'displayTable' | 'lockName' | 'whatLockBlocks' | 'onDeleteConsequence' | 'notNullColumnsOf'>;
   analysis: ProjectAnalysis;
   migration: MigrationAnalysis;
   /** The database before this migration. */
@@ -235,7 +235,11 @@ export function foreignKeyChanges(core: ReviewInput['core'], before: Catalog, mi
       references: parent,
       from: from ? { onDelete: from.onDelete, onUpdate: from.onUpdate } : null,
       to: { onDelete: fk.onDelete, onUpdate: fk.onUpdate },
-      meaning: capitalise(from ? core.onDeleteConsequence(fk.onDelete, child, parent) : newKeyMeaning(fk.onDelete, child, parent)),
+      meaning: capitalise(
+        from
+          ? core.onDeleteConsequence(fk.onDelete, child, parent, { from: from.onDelete, notNull: core.notNullColumnsOf(after, now.table, fk) })
+          : core.onDeleteConsequence(fk.onDelete, child, parent, { notNull: core.notNullColumnsOf(after, now.table, fk) }).replace(' now ', ' '),
+      ),
       ...(now.c.origin.range ? { line: now.c.origin.range.start.line } : {}),
     });
   }
@@ -254,20 +258,6 @@ export function foreignKeyChanges(core: ReviewInput['core'], before: Catalog, mi
     });
   }
   return out;
-}
-
-function newKeyMeaning(action: FkAction, child: string, parent: string): string {
-  switch (action) {
-    case 'CASCADE':
-      return `deleting a ${parent} row also deletes its ${child} rows`;
-    case 'RESTRICT':
-    case 'NO ACTION':
-      return `deleting a ${parent} row that still has ${child} rows fails`;
-    case 'SET NULL':
-      return `deleting a ${parent} row leaves its ${child} rows with NULL in the key`;
-    case 'SET DEFAULT':
-      return `deleting a ${parent} row points its ${child} rows at the column default`;
-  }
 }
 
 function capitalise(s: string): string {

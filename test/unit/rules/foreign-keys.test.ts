@@ -31,7 +31,7 @@ describe('rules: on-delete-change, set-null-on-required-column, foreign-key-with
 
   it('states from → to, the consequence, and where the previous action was set', async () => {
     const [f] = await lint(RECREATE('RESTRICT'), { setup: BASE, rules: ['on-delete-change'] });
-    assert.equal(f.message, 'Foreign key "Product_session_id_fkey" changes ON DELETE SET NULL → RESTRICT: deleting a "Session" row that still has "Product" rows now fails.');
+    assert.equal(f.message, 'Foreign key "Product_session_id_fkey" changes ON DELETE SET NULL → RESTRICT: deleting a "Session" row that still has "Product" rows now fails (SQLSTATE 23001).');
     assert.equal(f.related?.[0].message, 'previous definition of "Product_session_id_fkey" (ON DELETE SET NULL) in 20250101000000_m0');
     assert.equal(f.related?.[0].range.start.line, 4);
   });

@@ -31,7 +31,7 @@ describe('schema rules: prisma-schema-drift, prisma-on-delete-change', () => {
 
   it('drift: onDelete written in the schema but not migrated, pointing at the argument', async () => {
     const [f] = await lintSchema(schema(CASCADE), { history: HISTORY, rules: ['prisma-schema-drift'] });
-    assert.equal(f.message, 'Post.author says onDelete Cascade, but the database has ON DELETE SET NULL: deleting a "User" row still leaves its "Post" rows with NULL in the key (orphaned). No migration implements the change yet.');
+    assert.equal(f.message, 'Post.author says onDelete Cascade, but the database has ON DELETE SET NULL: deleting a "User" row still sets the key of its "Post" rows to NULL (the rows stay, pointing at no "User" row). No migration implements the change yet.');
     assert.deepEqual(await lintSchemaIds(schema(CASCADE), { history: HISTORY, rules: ['prisma-schema-drift'] }), ['prisma-schema-drift@9:66']);
     assert.equal(f.related?.[0].range.start.line, 3);
   });

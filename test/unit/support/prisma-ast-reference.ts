@@ -255,6 +255,7 @@ function readRelation(
     referencedColumns: referenced.map((f) => f!.column!),
     constraintName: stringArgument(args, 'map', null) ?? prismaForeignKeyName(model.table, columns),
     required,
+    requiredColumns: scalars.filter((f) => !f!.optional).map((f) => f!.column!),
     onDelete: action('onDelete', defaultOnDelete(required)),
     onUpdate: action('onUpdate', defaultOnUpdate()),
   };
