@@ -122,7 +122,7 @@ export interface StatementView {
 
 /** One statement as a dry run (PGlite) saw it. */
 export interface ObservedStatementView {
-  status: 'applied' | 'rolled-back' | 'failed' | 'not-run' | 'transaction-control';
+  status: 'applied' | 'rolled-back' | 'failed' | 'not-run' | 'transaction-control' | 'skipped';
   /** As the hover says it: `ACCESS EXCLUSIVE on "User"; rewrote "User"; 3.1 ms`. */
   summary: string;
   /** Table locks the statement acquired, e.g. `{ table: '"User"', lock: 'ACCESS EXCLUSIVE' }`. */

@@ -136,7 +136,7 @@ describe('dry run in the editor', () => {
       const first = dryRunProblems(traceOf(text, { 0: { status: 'failed', error: errorAt(text, '0A000', 'extension "vector" is not available')(sts[0]) }, 1: { status: 'not-run' }, 2: { status: 'not-run' } }, unsupported), text);
       assert.deepEqual(first.map((p) => [p.statementIndex, p.severity]), [[0, 'info']]);
       assert.match(first[0].message, /PGlite does not provide the extension "vector"/);
-      assert.match(first[0].message, /preflight trace --database-url/);
+      assert.match(first[0].message, /preflight trace --shadow-database-url/);
       const typeMissing = dryRunProblems(traceOf(text, { 1: { status: 'failed', error: errorAt(text, '42704', 'type "vector" does not exist', 'vector(3)')(sts[1]) } }, { ...unsupported, execution: SPLIT }), text);
       assert.deepEqual(typeMissing.map((p) => p.severity), ['info'], 'a statement that needs the missing extension');
       const crashed = dryRunProblems(traceOf(text, { 2: { status: 'failed', error: errorAt(text, 'XX000', 'the embedded database could not run this statement: RuntimeError: unreachable')(sts[2]) } }), text);

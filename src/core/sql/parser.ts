@@ -22,6 +22,9 @@ interface PgQueryModule {
   /** PgQueryParseResult* for a NUL-terminated UTF-8 string: { char* parse_tree; char* stderr_buffer; PgQueryError* error }. */
   _wasm_parse_query_raw(queryPtr: number): number;
   _wasm_free_parse_result(resultPtr: number): void;
+  /** char* JSON (or an error message) for a NUL-terminated CREATE FUNCTION / DO statement in PL/pgSQL. */
+  _wasm_parse_plpgsql(queryPtr: number): number;
+  _wasm_free_string(ptr: number): void;
 }
 
 let loading: Promise<void> | null = null;
@@ -84,6 +87,32 @@ export function parseRaw(sql: string): RawParse {
   } finally {
     m._free(queryPtr);
     if (resultPtr) m._wasm_free_parse_result(resultPtr);
+  }
+}
+
+/**
+ * PL/pgSQL's own parser over one `CREATE FUNCTION ... LANGUAGE plpgsql` or `DO` statement: the
+ * function trees (`PLpgSQL_function`), or null when PostgreSQL's PL/pgSQL parser rejects it.
+ */
+export function parsePlpgsqlRaw(sql: string): Record<string, unknown>[] | null {
+  const m = wasm;
+  if (!m) throw new Error('libpg-query is not loaded yet: await ensureSqlParser() first');
+  const length = Buffer.byteLength(sql, 'utf8');
+  const queryPtr = m._malloc(length + 1);
+  if (!queryPtr) return null;
+  let resultPtr = 0;
+  try {
+    const written = encoder.encodeInto(sql, m.HEAPU8.subarray(queryPtr, queryPtr + length)).written;
+    m.HEAPU8[queryPtr + written] = 0;
+    resultPtr = m._wasm_parse_plpgsql(queryPtr);
+    if (!resultPtr) return null;
+    const out = readCString(m.HEAPU8, resultPtr);
+    // Success is a JSON object; anything else is PostgreSQL's error message.
+    if (!out.startsWith('{')) return null;
+    return ((JSON.parse(out) as { plpgsql_funcs?: Record<string, unknown>[] }).plpgsql_funcs ?? []);
+  } finally {
+    m._free(queryPtr);
+    if (resultPtr) m._wasm_free_string(resultPtr);
   }
 }
 

@@ -1,52 +1,48 @@
 /**
- * Database URLs carry passwords. Every message the dry run produces about a real database goes
- * through `redactSecrets` first, so a password never reaches a terminal, a log or a diagnostic.
+ * Database URLs carry passwords. They are redacted structurally: the URL is parsed and its
+ * password component (userinfo or a `password=` parameter) is masked; a URL that does not parse
+ * has everything between `://` and its last `@` masked. The password's text is never searched for
+ * in other output: a password such as `postgres` or `e` must not change `"engine": "postgres"` or
+ * break a JSON document.
  */
 
 const MASK = '****';
+const SECRET_PARAMS = /^(password|pass|pwd|sslpassword)$/i;
 
 /** The URL with its password (userinfo or `password=` parameter) replaced by `****`. */
 export function redactUrl(url: string): string {
+  let u: URL;
   try {
-    const u = new URL(url);
-    if (u.password) u.password = MASK;
-    for (const key of [...u.searchParams.keys()]) if (/^(password|pass|pwd|sslpassword)$/i.test(key)) u.searchParams.set(key, MASK);
-    return u.toString();
+    u = new URL(url);
   } catch {
-    return url
-      .replace(/(\/\/[^:/@\s]*:)[^@\s]*@/g, `$1${MASK}@`)
-      .replace(/((?:password|pass|pwd|sslpassword)=)[^&\s]*/gi, `$1${MASK}`);
+    return redactUnparsable(url);
   }
+  if (u.password) u.password = MASK;
+  for (const key of [...u.searchParams.keys()]) if (SECRET_PARAMS.test(key)) u.searchParams.set(key, MASK);
+  return u.toString();
 }
 
-/** The secrets a URL holds (its password, decoded and as written), longest first. */
-function secretsOf(url: string): string[] {
-  const out = new Set<string>();
-  try {
-    const u = new URL(url);
-    if (u.password) {
-      out.add(u.password);
-      try {
-        out.add(decodeURIComponent(u.password));
-      } catch {
-        // keep the raw form only
-      }
-    }
-    for (const [key, value] of u.searchParams) if (/^(password|pass|pwd|sslpassword)$/i.test(key) && value) out.add(value);
-  } catch {
-    const m = /\/\/[^:/@\s]*:([^@\s]*)@/.exec(url);
-    if (m?.[1]) out.add(m[1]);
-  }
-  return [...out].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
+/** A URL that does not parse: everything between `://` and the last `@` (user and password), and any password parameter. */
+function redactUnparsable(url: string): string {
+  let out = url;
+  const scheme = out.indexOf('://');
+  const at = out.lastIndexOf('@');
+  if (scheme >= 0 && at > scheme + 3) out = `${out.slice(0, scheme + 3)}${MASK}${out.slice(at)}`;
+  return out.replace(/((?:[?&])(?:password|pass|pwd|sslpassword)=)[^&\s]*/gi, `$1${MASK}`);
 }
 
 /**
- * A message with every occurrence of the URL redacted and every secret of the URL masked, also
- * where a driver quotes the password on its own.
+ * A message with every occurrence of the URL (as given, and as WHATWG URL prints it) replaced by
+ * its redacted form. Nothing else of the message changes.
  */
 export function redactSecrets(message: string, url: string | undefined | null): string {
   if (!url) return message;
   let out = message.split(url).join(redactUrl(url));
-  for (const secret of secretsOf(url)) out = out.split(secret).join(MASK);
+  try {
+    const normalised = new URL(url).toString();
+    if (normalised !== url) out = out.split(normalised).join(redactUrl(url));
+  } catch {
+    // the unparsable form was handled above
+  }
   return out;
 }

@@ -13,6 +13,7 @@
  */
 import { nodeBody, nodeType, transactionKindOf, type PgNode } from '../pg/ast';
 import type { ParsedMigration, SqlStatement } from '../sql/parse-migration';
+import { outsideVerdict } from './cluster-statements';
 import { databaseFailureOf, isDatabaseError, type DatabaseFailure, type ShadowDatabase } from './engine';
 import { acquiredLocks, heldRelationLocks, rewrittenTables, snapshotRelations, strongestPerTable } from './observe';
 import type { TraceError, TracedStatement } from './types';
@@ -122,7 +123,16 @@ const round = (ms: number) => Math.round(ms * 100) / 100;
 /** Thrown to stop a run when the engine itself broke (not a SQL error). */
 class EngineLost extends Error {}
 
-export async function runMigration(db: ShadowDatabase, parsed: ParsedMigration, mode: RunMode): Promise<MigrationRun> {
+export interface RunOptions {
+  /**
+   * On a server: never send a statement that acts outside the temporary database (it is reported
+   * `skipped`), flag procedural code that may (`uncertain`), and never send text Preflight's parser
+   * cannot read.
+   */
+  confine?: boolean;
+}
+
+export async function runMigration(db: ShadowDatabase, parsed: ParsedMigration, mode: RunMode, options: RunOptions = {}): Promise<MigrationRun> {
   const stmts = parsed.statements;
   const out: TracedStatement[] = stmts.map((st) => blank(st, 'not-run'));
   const exec = async (sql: string) => {
@@ -137,6 +147,17 @@ export async function runMigration(db: ShadowDatabase, parsed: ParsedMigration, 
   // A file PostgreSQL's parser rejects: as one batch nothing runs at all, and the server names
   // the place. Sending the text is safe, because parsing happens before anything executes.
   const unparsable = stmts.find((s) => s.node === null);
+  if (unparsable && options.confine) {
+    // What cannot be parsed cannot be checked: on a server it is not sent at all.
+    const pos = unparsable.range.start;
+    out[unparsable.index] = {
+      ...out[unparsable.index],
+      status: 'failed',
+      error: { sqlstate: '42601', message: unparsable.error?.message ?? 'syntax error', line: pos.line, column: pos.column, offset: unparsable.range.startOffset },
+      note: 'Preflight\'s parser rejects this statement, so on a server the file is not sent (nothing of it ran)',
+    };
+    return { statements: out, outcome: 'failed' };
+  }
   if (unparsable && (mode === 'batch' || stmts.length === 1)) {
     try {
       await exec(parsed.text);
@@ -203,9 +224,14 @@ export async function runMigration(db: ShadowDatabase, parsed: ParsedMigration, 
         continue;
       }
 
+      const verdict = options.confine ? outsideVerdict(st.node, st.text) : null;
+      if (verdict?.kind === 'outside') {
+        out[i] = blank(st, 'skipped', `not sent to the server: ${verdict.reason}`);
+        continue;
+      }
       const ownBlock = !inBlock && !mustRunOutsideTransaction(st.node);
       const result = await runStatement(db, parsed, st, ownBlock ? 'own-block' : inBlock ? 'in-block' : 'bare', exec);
-      out[i] = result.traced;
+      out[i] = verdict ? { ...result.traced, uncertain: verdict.reason } : result.traced;
       if (result.traced.status === 'failed') {
         if (inBlock) {
           await exec('ROLLBACK');

@@ -13,20 +13,31 @@ import type { ExecutionMode } from '../types';
 import { databaseFailureOf, isDatabaseError, type ShadowDatabase } from './engine';
 import { extensionsRequested } from './extensions';
 import { startPglite } from './pglite-engine';
-import { startPostgres } from './postgres-engine';
+import { startPostgres, type PostgresDatabase } from './postgres-engine';
 import { redactSecrets } from './redact';
+import { outsideVerdict } from './cluster-statements';
+import type { ServerTimeouts } from './server-connection';
 import { ReplayCache, replayKey } from './replay-cache';
 import { runMigration } from './run-migration';
 import { insertSampleRows } from './sample-rows';
-import type { ReplayFailure, ReplaySummary, TraceMigrationInput, TraceResult } from './types';
+import type { ReplayFailure, ReplayGuardNote, ReplaySummary, TraceMigrationInput, TraceResult } from './types';
 
 export interface TraceOptions {
   /** The project's Prisma version (decides batch or split); null = unknown = batch, the safe reading. */
   prismaVersion: string | null;
   /** Which migration to dry-run (folder name); default the last. Later migrations are ignored. */
   target?: string;
-  /** Run on a temporary database of this PostgreSQL server instead of PGlite. */
-  databaseUrl?: string;
+  /**
+   * Run on a temporary database of this PostgreSQL server (a disposable shadow server) instead of
+   * PGlite. Statements that act outside that database are never sent (docs/dry-run.md).
+   */
+  shadowDatabaseUrl?: string;
+  /** Connect and statement timeouts on the server (default 10 s and 60 s). */
+  timeouts?: ServerTimeouts;
+  /** Aborting cancels the running statement and ends the run (it throws `TraceInterrupted`); the temporary database is dropped. */
+  signal?: AbortSignal;
+  /** Things to say on stderr that are not part of the report (stale databases dropped). */
+  onWarning?(message: string): void;
   /** Insert one synthetic row per table before the traced migration (data-dependent failures). */
   sampleRows?: boolean;
   /** Where replayed histories are kept (PGlite only); default: a shared cache in the OS temp dir. Null: none. */
@@ -60,6 +71,13 @@ interface Prepared {
   execution: ExecutionMode;
 }
 
+/** Thrown when `signal` aborted the run; the temporary database was dropped (or `leftover` says what stayed). */
+export class TraceInterrupted extends Error {
+  constructor(readonly leftover: string | null) {
+    super(leftover ? `the dry run was interrupted; ${leftover}` : 'the dry run was interrupted');
+  }
+}
+
 export async function traceMigration(migrations: readonly TraceMigrationInput[], options: TraceOptions): Promise<TraceResult> {
   const t0 = performance.now();
   await ensureSqlParser();
@@ -72,20 +90,32 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
   const history = prepared.slice(0, -1);
   const target = prepared[prepared.length - 1];
   const notices: string[] = [];
-  const progress = (m: string) => options.onProgress?.(options.databaseUrl ? redactSecrets(m, options.databaseUrl) : m);
+  const url = options.shadowDatabaseUrl;
+  const progress = (m: string) => options.onProgress?.(url ? redactSecrets(m, url) : m);
+  const checkAborted = () => {
+    if (options.signal?.aborted) throw new TraceInterrupted(null);
+  };
 
   const wanted = extensionsRequested(prepared.flatMap((p) => p.parsed.statements));
   let db: ShadowDatabase | null = null;
+  let server: PostgresDatabase | null = null;
+  const onAbort = () => void server?.cancel();
+  options.signal?.addEventListener('abort', onAbort);
   let replay: ReplaySummary;
   let extensions = { loaded: [] as string[], unsupported: [] as string[] };
+  let result: TraceResult;
   try {
-    if (options.databaseUrl) {
+    checkAborted();
+    if (url) {
       progress('Creating a temporary database');
-      db = await startPostgres(options.databaseUrl);
+      server = await startPostgres(url, { timeouts: options.timeouts, onWarning: options.onWarning });
+      db = server;
+      checkAborted();
       const r0 = performance.now();
       progress(`Replaying ${history.length} migrations`);
-      const failures = await replayHistory(db, history);
-      replay = { migrations: history.length, cached: false, durationMs: Math.round(performance.now() - r0), failures };
+      const guard = { skipped: [] as ReplayGuardNote[], uncertain: [] as ReplayGuardNote[] };
+      const failures = await replayHistory(db, history, { guard, signal: options.signal });
+      replay = { migrations: history.length, cached: false, durationMs: Math.round(performance.now() - r0), failures, skipped: guard.skipped, uncertain: guard.uncertain };
       extensions = { loaded: wanted, unsupported: [] };
     } else {
       const cache = options.cache === undefined ? defaultReplayCache() : options.cache;
@@ -104,24 +134,30 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
         db = pg;
         extensions = { loaded: pg.extensions.loaded, unsupported: pg.extensions.unsupported };
         progress(`Replaying ${history.length} migrations`);
-        const failures = await replayHistory(pg, history);
+        const failures = await replayHistory(pg, history, { signal: options.signal });
         if (cache) await cache.set(key, { dump: await pg.dump(), failures, migrations: history.length });
         replay = { migrations: history.length, cached: false, durationMs: Math.round(performance.now() - r0), failures };
       }
     }
-    for (const name of extensions.unsupported) notices.push(`PGlite does not provide the extension "${name}": statements that need it fail in this dry run (a real PostgreSQL with it installed, --database-url, would run them).`);
+    for (const name of extensions.unsupported) notices.push(`PGlite does not provide the extension "${name}": statements that need it fail in this dry run (a real PostgreSQL with it installed, --shadow-database-url, would run them).`);
     if (replay.failures.length) notices.push(`${replay.failures.length} statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).`);
+    if (replay.skipped?.length) notices.push(`${replay.skipped.length} statement(s) of earlier migrations act outside the temporary database and were not sent to the server (see replay.skipped).`);
+    if (server?.confinement.roleUnavailable) notices.push(server.confinement.roleUnavailable);
 
     let sampleRows;
     if (options.sampleRows) {
       progress('Inserting one sample row per table');
       sampleRows = await insertSampleRows(db);
     }
+    checkAborted();
     progress(`Dry-running ${target.name}`);
-    const run = await runMigration(db, target.parsed, target.execution.mode);
-    if (run.engineLost) notices.push(`The embedded database stopped while running ${target.name}: ${run.engineLost}`);
-    const serverVersion = run.engineLost ? 'PGlite' : await db.serverVersion().catch(() => 'unknown');
-    const result: TraceResult = {
+    const run = await runMigration(db, target.parsed, target.execution.mode, { confine: server !== null });
+    checkAborted();
+    if (run.engineLost) notices.push(server ? `The connection to the server was lost while running ${target.name}: ${redactSecrets(run.engineLost, url)}` : `The embedded database stopped while running ${target.name}: ${run.engineLost}`);
+    const skipped = run.statements.filter((s) => s.status === 'skipped').length;
+    if (skipped) notices.push(`${skipped} statement(s) act outside the temporary database and were not sent to the server (status "skipped").`);
+    const serverVersion = run.engineLost ? (server ? 'PostgreSQL' : 'PGlite') : await db.serverVersion().catch(() => 'unknown');
+    result = {
       engine: db.kind,
       serverVersion,
       migration: { name: target.name, ...(target.file ? { file: target.file } : {}) },
@@ -131,30 +167,56 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
       replay,
       extensions,
       ...(sampleRows ? { sampleRows } : {}),
+      ...(server ? { server: server.confinement } : {}),
       notices,
       totalMs: Math.round(performance.now() - t0),
     };
-    return options.databaseUrl ? (JSON.parse(redactSecrets(JSON.stringify(result), options.databaseUrl)) as TraceResult) : result;
   } catch (e) {
-    if (options.databaseUrl) {
-      const err = new Error(redactSecrets(e instanceof Error ? e.message : String(e), options.databaseUrl));
-      throw err;
+    await db?.close().catch(() => undefined);
+    const leftover = server?.leftover() ?? null;
+    if (e instanceof TraceInterrupted || options.signal?.aborted) throw new TraceInterrupted(leftover);
+    if (url) {
+      const message = redactSecrets(e instanceof Error ? e.message : String(e), url);
+      throw new Error(leftover ? `${message}; ${leftover}` : message);
     }
     throw e;
   } finally {
-    await db?.close().catch(() => undefined);
+    options.signal?.removeEventListener('abort', onAbort);
   }
+  await db?.close().catch(() => undefined);
+  const leftover = server?.leftover();
+  if (leftover) result.notices.push(leftover.charAt(0).toUpperCase() + leftover.slice(1));
+  return result;
+}
+
+export interface ReplayOptions {
+  /** On a server: statements acting outside the database are not sent (recorded here), procedural ones flagged. */
+  guard?: { skipped: ReplayGuardNote[]; uncertain: ReplayGuardNote[] };
+  signal?: AbortSignal;
 }
 
 /**
  * Replays earlier migrations as Prisma runs them. A migration that fails is retried statement by
  * statement, skipping what fails, so the shadow database comes as close as it can to the one the
  * history really produced (real histories are sometimes patched by hand); each failure is kept.
+ * With a guard (a server), a migration holding a statement that acts outside the database, or
+ * one Preflight cannot parse, runs statement by statement without it.
  */
-export async function replayHistory(db: ShadowDatabase, history: readonly { name: string; text: string; parsed: ParsedMigration; execution: ExecutionMode }[]): Promise<ReplayFailure[]> {
+export async function replayHistory(db: ShadowDatabase, history: readonly { name: string; text: string; parsed: ParsedMigration; execution: ExecutionMode }[], options: ReplayOptions = {}): Promise<ReplayFailure[]> {
   const failures: ReplayFailure[] = [];
   for (const m of history) {
-    if (m.execution.mode === 'batch') {
+    if (options.signal?.aborted) throw new TraceInterrupted(null);
+    const skip = new Set<number>();
+    if (options.guard) {
+      for (const st of m.parsed.statements) {
+        const verdict = st.node === null ? { kind: 'outside' as const, reason: 'Preflight\'s parser rejects it, so it cannot tell what it would do outside the temporary database' } : outsideVerdict(st.node, st.text);
+        if (verdict?.kind === 'outside') {
+          skip.add(st.index);
+          options.guard.skipped.push({ migration: m.name, statementIndex: st.index, reason: verdict.reason });
+        } else if (verdict) options.guard.uncertain.push({ migration: m.name, statementIndex: st.index, reason: verdict.reason });
+      }
+    }
+    if (m.execution.mode === 'batch' && skip.size === 0) {
       try {
         await db.exec(m.text);
         continue;
@@ -163,13 +225,14 @@ export async function replayHistory(db: ShadowDatabase, history: readonly { name
         await db.exec('ROLLBACK').catch(() => undefined);
       }
     }
-    await replayOneByOne(db, m, failures);
+    await replayOneByOne(db, m, failures, skip);
   }
   return failures;
 }
 
-async function replayOneByOne(db: ShadowDatabase, m: { name: string; parsed: ParsedMigration }, failures: ReplayFailure[]): Promise<void> {
+async function replayOneByOne(db: ShadowDatabase, m: { name: string; parsed: ParsedMigration }, failures: ReplayFailure[], skip: ReadonlySet<number>): Promise<void> {
   for (const st of m.parsed.statements) {
+    if (skip.has(st.index)) continue;
     try {
       await db.exec(st.text);
     } catch (e) {

@@ -32,7 +32,9 @@ export type StatementStatus =
   /** Never ran: an earlier statement failed. */
   | 'not-run'
   /** A transaction-control statement (`BEGIN`, `COMMIT`, ...) the dry run carried out itself. */
-  | 'transaction-control';
+  | 'transaction-control'
+  /** Never sent: on a server, it would act outside the temporary database (see `note`). */
+  | 'skipped';
 
 export interface TracedStatement {
   index: number;
@@ -56,8 +58,17 @@ export interface TracedStatement {
   rewrites: string[];
   durationMs: number;
   error?: TraceError;
-  /** Plain-words remark, e.g. why locks were not observed. */
+  /** Plain-words remark, e.g. why locks were not observed, or why the statement was skipped. */
   note?: string;
+  /** On a server: procedural code that may act outside the temporary database (it ran; see docs/dry-run.md). */
+  uncertain?: string;
+}
+
+/** A statement of an earlier migration the replay on a server did not send, or flagged. */
+export interface ReplayGuardNote {
+  migration: string;
+  statementIndex: number;
+  reason: string;
 }
 
 export interface ReplayFailure {
@@ -75,6 +86,20 @@ export interface ReplaySummary {
   durationMs: number;
   /** History migrations (or statements) that PostgreSQL rejected; the replay went on without them. */
   failures: ReplayFailure[];
+  /** On a server: statements of earlier migrations not sent because they act outside the temporary database. */
+  skipped?: ReplayGuardNote[];
+  /** On a server: statements of earlier migrations that ran procedural code which may act outside it. */
+  uncertain?: ReplayGuardNote[];
+}
+
+/** How a dry run on a server was confined. */
+export interface ServerConfinement {
+  /** The temporary database. */
+  database: string;
+  /** The throwaway role the SQL ran as (owner of the temporary database, no other rights), or null. */
+  role: string | null;
+  /** Why no throwaway role was used (the URL's role cannot CREATE ROLE, ...). */
+  roleUnavailable?: string;
 }
 
 export interface SampleRowsReport {
@@ -94,6 +119,8 @@ export interface TraceResult {
   replay: ReplaySummary;
   extensions: { loaded: string[]; unsupported: string[] };
   sampleRows?: SampleRowsReport;
+  /** On a server: the temporary database and the role the SQL ran as. */
+  server?: ServerConfinement;
   /** Plain-words notes (unsupported extensions, history failures, ...). Never contain a password. */
   notices: string[];
   totalMs: number;

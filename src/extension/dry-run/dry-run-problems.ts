@@ -49,7 +49,7 @@ function failureMessage(result: TraceResult, e: TraceError): string {
 function limitationMessage(result: TraceResult, e: TraceError, why: string): string {
   return [
     `The dry run could not run this statement: ${why} (SQLSTATE ${e.sqlstate}: ${e.message}).`,
-    `This says nothing about your database; \`preflight trace --database-url <url>\` runs it on a PostgreSQL server that has what it needs (${engineLabel(result)} here).`,
+    `This says nothing about your database; \`preflight trace --shadow-database-url <url>\` runs it on a PostgreSQL server that has what it needs (${engineLabel(result)} here).`,
   ].join('\n');
 }
 

@@ -42,6 +42,8 @@ export function observedSummary(words: DryRunWords, st: TracedStatement, tables?
       return 'not run: an earlier statement failed';
     case 'transaction-control':
       return 'transaction control, carried out as written';
+    case 'skipped':
+      return st.note ?? 'not sent: it acts outside the temporary database';
     default:
       break;
   }
