@@ -1,53 +1,117 @@
-/** `preflight check` over one or several projects (the Prisma projects of a monorepo). */
-import { readFileSync } from 'node:fs';
+/**
+ * `preflight check` over one or several projects. The paths given are resolved to projects first:
+ * a folder holding several projects (a monorepo's root) stands for each of them, and the files of
+ * one project (what lint-staged passes: `prisma/migrations/* /migration.sql`) are grouped, so the
+ * project is analysed once — the migrations named, with the whole history as context, and its
+ * schema findings once.
+ */
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeProject } from '../core/analysis/analyze-project';
 import { changesSinceRef } from '../core/git/base-ref';
 import { parsePrismaSchema } from '../core/prisma/schema';
-import { loadConfig } from '../core/project/config';
-import { discoverProject } from '../core/project/discover';
+import { loadConfig, type LoadedConfig } from '../core/project/config';
+import { discoverProject, type PrismaProject } from '../core/project/discover';
+import { projectAnchorsBelow } from '../core/project/find-projects';
 import { RULES } from '../core/rules/index';
 import type { AnalysisResult } from '../core/types';
 import { UsageError } from './usage-error';
 
 export interface CheckOptions {
+  /** `--since`; when absent, the config file's `baseRef` applies. */
   since: string | undefined;
   config: string | undefined;
   prismaVersion: string | undefined;
 }
 
-/** Each path in turn, in this process. (Worker threads were tried: on two cores the single thread
+interface ProjectRun {
+  project: PrismaProject;
+  loaded: LoadedConfig;
+  /** Migration folders named by the paths, or null when a path stands for the whole project. */
+  focus: Set<string> | null;
+}
+
+/** Each project in turn, in this process. (Worker threads were tried: on two cores the single thread
  * already keeps both busy — garbage collection and WebAssembly tier-up run beside it — and two
  * lanes took longer: 2.4 → 2.6 s for the corpus.) */
 export async function checkProjects(targets: readonly string[], options: CheckOptions, cwd: string): Promise<AnalysisResult[]> {
   const results: AnalysisResult[] = [];
-  for (const t of targets) results.push(await checkOne(t, options, cwd));
+  for (const run of projectRuns(targets, options, cwd)) results.push(await checkOne(run, options));
   return results;
 }
 
-/** One path of `preflight check`: its project, configuration, branch changes and analysis. */
-async function checkOne(target: string, options: CheckOptions, cwd: string): Promise<AnalysisResult> {
-  const startDir = path.extname(target) ? path.dirname(target) : target;
+/** The paths as projects, in the order first named, one entry per project. */
+function projectRuns(targets: readonly string[], options: CheckOptions, cwd: string): ProjectRun[] {
+  const runs = new Map<string, ProjectRun>();
+  for (const target of targets) {
+    for (const { project, loaded } of projectsAt(target, options, cwd)) {
+      const key = JSON.stringify([project.root, project.migrationsDir, project.schemaPath]);
+      const migration = project.focus.migration;
+      project.focus = {};
+      const known = runs.get(key);
+      if (!known) {
+        runs.set(key, { project, loaded, focus: migration ? new Set([migration]) : null });
+      } else if (known.focus) {
+        if (migration) known.focus.add(migration);
+        else known.focus = null;
+      }
+    }
+  }
+  return [...runs.values()];
+}
+
+/** The project a path belongs to; for a folder that is no project itself, every project below it. */
+function projectsAt(target: string, options: CheckOptions, cwd: string): { project: PrismaProject; loaded: LoadedConfig }[] {
+  const open = (at: string) => {
+    const loaded = configFor(isDirectory(at) ? at : path.dirname(at), options);
+    const project = discoverProject(at, { config: loaded.config, configDir: loaded.file ? path.dirname(loaded.file) : undefined, prismaVersion: options.prismaVersion });
+    return { project, loaded };
+  };
+  const isProject = (p: PrismaProject) => p.migrationsDir !== null || p.schemaFiles.length > 0;
+  const own = open(target);
+  if (isDirectory(target)) {
+    const anchors = projectAnchorsBelow(target);
+    const below = anchors.map(open).filter((o) => isProject(o.project) || o.project.notices.length > 0);
+    // The folder is one project (or inside one) when every project below is that same one.
+    const sameAsOwn = (o: { project: PrismaProject }) => o.project.root === own.project.root && o.project.migrationsDir === own.project.migrationsDir;
+    if (below.length > 0 && !(isProject(own.project) && below.every(sameAsOwn))) {
+      const projects = below.filter((o) => isProject(o.project));
+      if (projects.length > 0) {
+        // non-PostgreSQL projects and the like keep their notices on one that is reviewed
+        projects[0].project.notices.push(...below.filter((o) => !isProject(o.project)).flatMap((o) => o.project.notices));
+        return projects;
+      }
+    }
+  }
+  if (!isProject(own.project)) {
+    const why = own.project.notices.length ? `: ${own.project.notices.join('; ')}` : ' (looked for a migrations folder and schema.prisma)';
+    throw new UsageError(`no Prisma project found at ${path.relative(cwd, target) || '.'}${why}`);
+  }
+  return [own];
+}
+
+/** The config that applies to a folder; an invalid file is a usage error naming the file, the line and what is wrong. */
+function configFor(dir: string, options: CheckOptions): LoadedConfig {
   let loaded;
   try {
-    loaded = loadConfig(startDir, options.config);
+    loaded = loadConfig(dir, options.config);
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
   const unknownRules = Object.keys(loaded.config.rules ?? {}).filter((id) => !RULES.some((r) => r.meta.id === id));
-  const project = discoverProject(target, {
-    config: loaded.config,
-    configDir: loaded.file ? path.dirname(loaded.file) : undefined,
-    prismaVersion: options.prismaVersion,
-  });
-  if (!project.migrationsDir && project.schemaFiles.length === 0) {
-    throw new UsageError(`no Prisma project found at ${path.relative(cwd, target) || '.'} (looked for a migrations folder and schema.prisma)`);
-  }
+  const problems = [...loaded.problems, ...unknownRules.map((id) => `${loaded.file}: unknown rule "${id}" in "rules" (\`preflight rules\` lists them)`)];
+  if (problems.length) throw new UsageError(`invalid configuration: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+  return loaded;
+}
 
+/** One project: branch changes and analysis. */
+async function checkOne(run: ProjectRun, options: CheckOptions): Promise<AnalysisResult> {
+  const { project, loaded } = run;
   let only: Set<string> | undefined;
   let baseSchema = null;
-  let modifiedMigrations: { migration: (typeof project.migrations)[number]; baseRef: string }[] = [];
-  const since = options.since;
+  let modifiedMigrations: { migration: PrismaProject['migrations'][number]; baseRef: string }[] = [];
+  // As in the editor: the flag, else the config's baseRef; without either, every migration.
+  const since = options.since ?? loaded.config.baseRef;
   if (since) {
     let changes;
     try {
@@ -59,13 +123,17 @@ async function checkOne(target: string, options: CheckOptions, cwd: string): Pro
         }
       });
     } catch (e) {
-      throw new UsageError(e instanceof Error ? e.message : String(e));
+      const source = options.since === undefined ? ` ("baseRef" in ${loaded.file})` : '';
+      throw new UsageError(`${e instanceof Error ? e.message : String(e)}${source}`);
     }
     only = changes.changed;
     baseSchema = changes.baseSchemaFiles.length ? parsePrismaSchema(changes.baseSchemaFiles) : null;
     modifiedMigrations = changes.modified.map((migration) => ({ migration, baseRef: since }));
   }
-  if (project.focus.migration) only = new Set([...(only ?? [project.focus.migration])].filter((m) => m === project.focus.migration));
+  if (run.focus) {
+    const focus = run.focus;
+    only = new Set([...(only ?? focus)].filter((m) => focus.has(m)));
+  }
 
   const analysis = await analyzeProject(project, {
     config: loaded.config,
@@ -74,7 +142,13 @@ async function checkOne(target: string, options: CheckOptions, cwd: string): Pro
     baseRef: since ?? null,
     modifiedMigrations,
   });
-  const result = analysis.result;
-  result.notices.unshift(...loaded.problems, ...unknownRules.map((id) => `${loaded.file}: unknown rule "${id}" in "rules" (\`preflight rules\` lists them)`));
-  return result;
+  return analysis.result;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

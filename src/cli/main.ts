@@ -1,34 +1,29 @@
 /**
  * `preflight` — the command line front end. Exit codes (a public contract):
- *   0  no finding of severity error
- *   1  at least one finding of severity error (or, for `checklist --verify`, an unticked item)
+ *   0  no finding reaches --fail-on (default: no finding of severity error)
+ *   1  a finding reaches --fail-on (or, for `checklist --verify`, an unticked item)
  *   2  usage error or internal error
+ * Each subcommand's options live in one table (options/command-specs.ts) that both its parser
+ * and its `--help` are generated from.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic } from '../core/checklist/index';
 import { loadConfig } from '../core/project/config';
 import { discoverProject } from '../core/project/discover';
 import { renderRuleDoc } from '../core/rules/docs';
 import { RULES } from '../core/rules/index';
-import type { AnalysisResult } from '../core/types';
-import { toGithubAnnotations } from './format/github';
-import { toJsonReport } from './format/json';
-import { shouldUseColor, toPretty } from './format/pretty';
-import { toSarif } from './format/sarif';
+import { closest } from '../core/text/closest';
+import { checkCommand } from './check-command';
+import { commentCommand } from './comment-command';
+import { CHECK_SPEC, CHECKLIST_SPEC, COMMENT_SPEC, EXPLAIN_SPEC, RULES_SPEC, TRACE_SUMMARY } from './options/command-specs';
+import { parseCommand, renderHelp } from './options/option-table';
+import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
-import { checkProjects, type CheckOptions } from './check-projects';
 import { UsageError } from './usage-error';
 
-export const VERSION: string = (() => {
-  try {
-    return JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
+import { VERSION } from './version';
 
+export { VERSION };
 export { UsageError } from './usage-error';
 
 export interface Io {
@@ -39,37 +34,32 @@ export interface Io {
   isTTY: boolean;
 }
 
-const HELP = `Usage: preflight <command> [options]
+const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC];
+
+/** `preflight --help`: every command, one line each, from the commands' own tables. */
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return `Usage: preflight <command> [options]
 
 Commands:
-  check [path...]       Review the Prisma migrations of the project(s) at path (default: .)
-  explain <rule-id>     Show a rule's documentation
-  checklist <migration> Write or update the deployment checklist in the migration folder
-  rules                 List every rule
-  trace [path]          Dry-run a migration in an embedded PostgreSQL (\`preflight trace --help\`)
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 
-Options for check:
-  --format <f>          pretty (default) | json | sarif | github
-  --since <git-ref>     Only migrations added or changed since the ref; flags edited
-                        migrations (migration-modified) and onDelete changes in schema.prisma
-  --config <file>       Use this preflight.config.json instead of searching for one
-  --prisma-version <v>  Assume this Prisma version (decides how migration.sql files run)
-  --no-color            No colours in pretty output (also: NO_COLOR=1)
+Options:
+  -h, --help     Show this help; \`preflight <command> --help\` shows a command's options
+  -v, --version  Show the version
 
-Options for checklist:
-  --verify              Write nothing; exit 1 while any pre-deployment item is unticked
-  --down-sql            Also write down.sql (rollback) into the migration folder
-  --config, --prisma-version as for check
-
-Exit codes: 0 no errors, 1 errors found, 2 usage or internal error.
+Exit codes: 0 no finding reaches --fail-on (default: error), 1 findings found, 2 usage or internal error.
 `;
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
     const [command, ...rest] = argv;
     switch (command) {
       case 'check':
-        return await check(rest, io);
+        return await checkCommand(rest, io);
+      case 'comment':
+        return await commentCommand(rest, io);
       case 'explain':
         return explain(rest, io);
       case 'checklist':
@@ -77,8 +67,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'trace':
         return await traceCommand(rest, io);
       case 'rules':
-        for (const r of RULES) io.stdout(`${r.meta.id.padEnd(34)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
-        return 0;
+        return rules(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${VERSION}\n`);
@@ -87,10 +76,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case '--help':
       case '-h':
       case 'help':
-        io.stdout(HELP);
+        io.stdout(mainHelp());
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+      default: {
+        const near = closest(command, COMMANDS.map((c) => c.name));
+        throw new UsageError(`unknown command "${command}"${near ? ` (did you mean ${near}?)` : ''}`);
+      }
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -102,91 +93,28 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
 }
 
-function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-}
-
 function explain(args: string[], io: Io): number {
-  const { positionals } = parse({ args, options: {}, allowPositionals: true, strict: true });
+  const { positionals, help } = parseCommand(EXPLAIN_SPEC, args);
+  if (help) {
+    io.stdout(renderHelp(EXPLAIN_SPEC));
+    return 0;
+  }
   const id = positionals[0];
   if (!id) throw new UsageError('explain needs a rule id, e.g. `preflight explain drop-column` (`preflight rules` lists them)');
-  const rule = RULES.find((r) => r.meta.id === id);
-  if (!rule) throw new UsageError(`unknown rule "${id}" (\`preflight rules\` lists them)`);
-  io.stdout(renderRuleDoc(rule.meta));
+  const known = knownRuleId(id, '');
+  io.stdout(renderRuleDoc(RULES.find((r) => r.meta.id === known)!.meta));
   return 0;
 }
 
-const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
-
-async function check(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      format: { type: 'string' },
-      since: { type: 'string' },
-      config: { type: 'string' },
-      'prisma-version': { type: 'string' },
-      'no-color': { type: 'boolean' },
-    },
-  } as const);
-  const format = (values.format as string | undefined) ?? 'pretty';
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
-  const prismaVersion = values['prisma-version'] as string | undefined;
-  if (prismaVersion !== undefined && !/^\d+(\.\d+){0,2}(-[\w.]+)?$/.test(prismaVersion)) throw new UsageError(`--prisma-version "${prismaVersion}" is not a version like 7.3.0`);
-  const options: CheckOptions = { since: values.since as string | undefined, config: values.config ? path.resolve(io.cwd, values.config as string) : undefined, prismaVersion };
-
-  // Several paths (a monorepo's projects) are checked one after the other; every path must be a
-  // Prisma project, or nothing is reported.
-  const targets = (positionals.length ? positionals : ['.']).map((p) => path.resolve(io.cwd, p));
-  const results = await checkProjects(targets, options, io.cwd);
-  const result = results.length === 1 ? results[0] : mergeResults(results);
-
-  switch (format) {
-    case 'json': {
-      // One path: the v1 document. Several: an array of v1 documents, in the order of the paths.
-      const docs = results.map((r) => toJsonReport(r, io.cwd));
-      io.stdout(`${JSON.stringify(docs.length === 1 ? docs[0] : docs, null, 2)}\n`);
-      break;
-    }
-    case 'sarif':
-      io.stdout(`${JSON.stringify(toSarif(result, RULES.map((r) => r.meta), io.cwd, VERSION), null, 2)}\n`);
-      break;
-    case 'github':
-      io.stdout(toGithubAnnotations(result, io.cwd));
-      for (const n of result.notices) io.stderr(`note: ${n}\n`);
-      break;
-    default:
-      io.stdout(
-        toPretty(result, io.cwd, {
-          color: !values['no-color'] && shouldUseColor(io.env, io.isTTY),
-          readFile: (f) => {
-            try {
-              return readFileSync(f, 'utf8');
-            } catch {
-              return null;
-            }
-          },
-        }),
-      );
+function rules(args: string[], io: Io): number {
+  const { positionals, help } = parseCommand(RULES_SPEC, args);
+  if (help) {
+    io.stdout(renderHelp(RULES_SPEC));
+    return 0;
   }
-  return result.findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-/** Several projects' results as one, for the formats that have no notion of a project (pretty, github, SARIF). */
-function mergeResults(results: readonly AnalysisResult[]): AnalysisResult {
-  const versions = new Set(results.map((r) => r.prismaVersion));
-  return {
-    prismaVersion: versions.size === 1 ? results[0].prismaVersion : null,
-    migrations: results.flatMap((r) => r.migrations),
-    findings: results.flatMap((r) => r.findings),
-    notices: [...new Set(results.flatMap((r) => r.notices))],
-  };
+  if (positionals.length) throw new UsageError('rules takes no arguments; `preflight explain <rule-id>` shows one rule');
+  for (const r of RULES) io.stdout(`${r.meta.id.padEnd(34)} ${r.meta.defaultSeverity.padEnd(8)} ${r.meta.summary}\n`);
+  return 0;
 }
 
 /** Process entry: real stdio, exit code set once output is flushed. */
@@ -208,17 +136,13 @@ export function run(): void {
 }
 
 async function checklist(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      verify: { type: 'boolean' },
-      'down-sql': { type: 'boolean' },
-      config: { type: 'string' },
-      'prisma-version': { type: 'string' },
-    },
-  } as const);
+  const command = parseCommand(CHECKLIST_SPEC, args);
+  if (command.help) {
+    io.stdout(renderHelp(CHECKLIST_SPEC));
+    return 0;
+  }
+  const positionals = command.positionals;
+  const values = command.values as { verify?: boolean; 'down-sql'?: boolean; config?: string; 'prisma-version'?: string };
   if (positionals.length !== 1) throw new UsageError('checklist needs one migration folder, e.g. `preflight checklist prisma/migrations/20250101000000_init`');
   const target = path.resolve(io.cwd, positionals[0]);
   const folder = path.basename(target) === 'migration.sql' ? path.dirname(target) : target;

@@ -5,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { escapeData, escapeProperty, toGithubAnnotations } from '../../src/cli/format/github';
-import { toJsonReport, type JsonReportV1 } from '../../src/cli/format/json';
-import { displayWidth, shouldUseColor, toPretty } from '../../src/cli/format/pretty';
+import { toJsonReport, type JsonReportV2 } from '../../src/cli/format/json';
+import { displayWidth, shouldUseColor, toPretty, visible } from '../../src/cli/format/pretty';
 import { toSarif } from '../../src/cli/format/sarif';
 import { renderRuleDoc, ruleDocUrl } from '../../src/core/rules/docs';
 import { RULES } from '../../src/core/rules/index';
@@ -162,12 +162,12 @@ const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 // ---------------------------------------------------------------------------------------------
 
-describe('JSON output (version 1 contract)', () => {
+describe('JSON output (version 2 contract)', () => {
   const validateJson = validator(path.join(ROOT, 'docs', 'json-output.schema.json'));
 
   it('renders the whole report with relative / paths, 1-based positions and migration null for schema findings', () => {
-    const expected: JsonReportV1 = {
-      version: 1,
+    const expected: JsonReportV2 = {
+      version: 2,
       prismaVersion: '7.3.0',
       migrations: [
         {
@@ -227,6 +227,7 @@ describe('JSON output (version 1 contract)', () => {
           help: 'Run `prisma migrate dev --create-only` and review the migration.',
         },
       ],
+      notices: ['preflight.config.json: unknown rule "drop-everything" in "rules"'],
     };
     const report = toJsonReport(fixture(), CWD);
     assert.deepEqual(report, expected);
@@ -236,7 +237,7 @@ describe('JSON output (version 1 contract)', () => {
 
   it('carries only the contract fields (no fixes, related, statementIndex, reason, offsets)', () => {
     const text = JSON.stringify(toJsonReport(fixture(), CWD));
-    for (const leaked of ['fixes', 'related', 'statementIndex', 'reason', 'startOffset', 'notices', 'execution', 'facts']) {
+    for (const leaked of ['fixes', 'related', 'statementIndex', 'reason', 'startOffset', 'execution', 'facts']) {
       assert.ok(!text.includes(`"${leaked}"`), `"${leaked}" leaked into the JSON report`);
     }
   });
@@ -249,10 +250,11 @@ describe('JSON output (version 1 contract)', () => {
   it('the schema rejects any drift from the contract', () => {
     const good = () => JSON.parse(JSON.stringify(toJsonReport(fixture(), CWD)));
     const cases: [string, (r: any) => void][] = [
-      ['an extra top-level field', (r) => (r.notices = [])],
+      ['an extra top-level field', (r) => (r.warnings = [])],
+      ['notices missing', (r) => delete r.notices],
       ['a missing field', (r) => delete r.findings[0].help],
       ['an extra finding field', (r) => (r.findings[0].fixes = [])],
-      ['version 2', (r) => (r.version = 2)],
+      ['version 1', (r) => (r.version = 1)],
       ['an unknown severity', (r) => (r.findings[0].severity = 'fatal')],
       ['an unknown lock mode', (r) => (r.migrations[0].statements[0].locks[0].mode = 'AccessExclusive')],
       ['a 0-based line', (r) => (r.findings[0].start.line = 0)],
@@ -492,13 +494,16 @@ describe('pretty output', () => {
     '  |',
     '  = help: Run `prisma migrate dev --create-only` and review the migration.',
     '',
-    'note: preflight.config.json: unknown rule "drop-everything" in "rules"',
     '1 error, 1 warning, 1 info in 2 migrations',
     '',
   ].join('\n');
 
-  it('renders each finding with its code frame, help, fixes and related notes, then notices and a summary', () => {
+  it('renders each finding with its code frame, help, fixes and related notes, then a summary (the notices go to stderr)', () => {
     assert.equal(toPretty(fixture(), CWD, { color: false, readFile }), EXPECTED);
+  });
+
+  it('leaves the summary line out when asked (--quiet)', () => {
+    assert.equal(toPretty(fixture(), CWD, { color: false, readFile, summary: false }), EXPECTED.replace('1 error, 1 warning, 1 info in 2 migrations\n', ''));
   });
 
   it('with colour, paints severities, gutter and carets in ANSI and says the same text', () => {
@@ -574,7 +579,7 @@ describe('pretty output', () => {
     const out = toPretty(r, CWD, { color: false, readFile: () => sql });
     assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(out), JSON.stringify(out));
     assert.ok(out.includes('1 | DROP TABLE "evil\u241b[2J";\n  | ^^^^^^^^^^^^^^^^^^^^^^\n'), out);
-    assert.ok(out.includes('note: bell\u2407'));
+    assert.equal(visible('bell\x07'), 'bell\u2407', 'notices (on stderr) are made visible the same way');
     assert.ok(out.includes(' --> m\u241b[1m.sql:1:1\n'), out);
   });
 

@@ -24,12 +24,12 @@ function copyShop(): string {
 describe('preflight CLI', function () {
   this.timeout(60_000);
 
-  it('exit 1 with errors on the example, JSON v1 with relative paths and per-statement facts', async () => {
+  it('exit 1 with errors on the example, JSON v2 with repository-relative paths and per-statement facts', async () => {
     const { code, out } = await run(['check', 'examples/shop', '--format', 'json']);
     assert.equal(code, 1);
     const json = JSON.parse(out);
-    assert.deepEqual(Object.keys(json), ['version', 'prismaVersion', 'migrations', 'findings']);
-    assert.equal(json.version, 1);
+    assert.deepEqual(Object.keys(json), ['version', 'prismaVersion', 'migrations', 'findings', 'notices']);
+    assert.equal(json.version, 2);
     assert.equal(json.prismaVersion, '7.3.0');
     const m2 = json.migrations.find((m: { name: string }) => m.name === '20250203141527_protect_session_products');
     assert.equal(m2.file, 'examples/shop/prisma/migrations/20250203141527_protect_session_products/migration.sql');
@@ -129,7 +129,7 @@ describe('preflight CLI', function () {
   });
 
   it('usage errors exit 2 with a clear message', async () => {
-    assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err.split('\n')[0]]), [2, 'preflight: --format must be one of pretty, json, sarif, github']);
+    assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err.split('\n')[0]]), [2, 'preflight: --format must be one of pretty, json, sarif, github, markdown, gitlab, not "xml"']);
     assert.equal((await run(['frobnicate'])).code, 2);
     assert.equal((await run(['check', '--prisma-version', 'banana'])).code, 2);
     const none = await run(['check', mkdtempSync(path.join(tmpdir(), 'pf-empty-'))]);

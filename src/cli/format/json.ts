@@ -1,9 +1,11 @@
 /**
- * `preflight check --format json`: the public JSON contract, version 1.
+ * `preflight check --format json`: the public JSON contract, version 2.
  *
  * The shape is documented field by field in docs/json-output.md and pinned by
- * docs/json-output.schema.json. Version 1 never changes: a field renamed, removed or given a new
- * meaning is version 2. Keys are written in the order of the interfaces below.
+ * docs/json-output.schema.json. A version never changes: a field added, renamed, removed or given
+ * a new meaning makes the next one. Version 2 = version 1 plus `notices`, with paths relative to
+ * the repository root instead of the working directory. Keys are written in the order of the
+ * interfaces below.
  */
 import type { AnalysisResult, LockMode, Position, Severity, TableName } from '../../core/types';
 import { displayPath } from './paths';
@@ -36,7 +38,7 @@ export interface JsonStatementV1 {
 export interface JsonMigrationV1 {
   /** Folder name, e.g. `20250101000000_init`. */
   name: string;
-  /** Path of its migration.sql, relative to the working directory. */
+  /** Path of its migration.sql, relative to the repository root (see paths.ts). */
   file: string;
   /** How Prisma sends the file: `batch` (one implicit transaction) or `split` (statement by statement). */
   mode: 'batch' | 'split';
@@ -46,7 +48,7 @@ export interface JsonMigrationV1 {
 export interface JsonFindingV1 {
   rule: string;
   severity: Severity;
-  /** Relative to the working directory. */
+  /** Relative to the repository root. */
   file: string;
   /** Migration folder name, or null for findings in schema.prisma or the project. */
   migration: string | null;
@@ -56,17 +58,19 @@ export interface JsonFindingV1 {
   help: string;
 }
 
-export interface JsonReportV1 {
-  version: 1;
+export interface JsonReportV2 {
+  version: 2;
   /** The Prisma version the analysis assumed, or null when unknown (then every file is read as `batch`). */
   prismaVersion: string | null;
   migrations: JsonMigrationV1[];
   findings: JsonFindingV1[];
+  /** Plain-words notes about the run: a skipped non-PostgreSQL project, an unknown Prisma version, an unreadable prisma.config.ts. */
+  notices: string[];
 }
 
-export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV1 {
+export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV2 {
   return {
-    version: 1,
+    version: 2,
     prismaVersion: result.prismaVersion,
     migrations: result.migrations.map((m) => ({
       name: m.name,
@@ -91,6 +95,7 @@ export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV1 
       message: f.message,
       help: f.help,
     })),
+    notices: [...result.notices],
   };
 }
 

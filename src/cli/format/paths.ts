@@ -1,9 +1,23 @@
-/** How every output format names a file: relative to the working directory, with `/` separators. */
+/** How every output format names a file: relative to the report root, with `/` separators. */
 import * as path from 'node:path';
+import { repositoryRoot } from '../../core/git/repository-root';
 
-/** `file` (absolute, or relative to `cwd`) as a path relative to `cwd` with `/` separators. */
-export function displayPath(cwd: string, file: string): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file));
+/**
+ * The folder report paths are relative to: the repository's top level (what GitHub's annotations,
+ * SARIF upload and GitLab's Code Quality need, whatever the job's working directory); without
+ * git, GITHUB_WORKSPACE when the working directory is inside it; else the working directory.
+ */
+export function reportRoot(cwd: string, env: Readonly<Record<string, string | undefined>>): string {
+  const top = repositoryRoot(cwd);
+  if (top) return top;
+  const workspace = env.GITHUB_WORKSPACE ? path.resolve(env.GITHUB_WORKSPACE) : null;
+  if (workspace && !path.relative(workspace, path.resolve(cwd)).startsWith('..')) return workspace;
+  return cwd;
+}
+
+/** `file` (absolute, or relative to `root`) as a path relative to `root` with `/` separators. */
+export function displayPath(root: string, file: string): string {
+  const relative = path.relative(root, path.resolve(root, file));
   return (relative === '' ? '.' : relative).split(path.sep).join('/');
 }
 

@@ -1,6 +1,6 @@
 /**
  * `preflight check` for people: one block per finding in the style of rustc, ruff and squawk,
- * then the notices and a summary line.
+ * then a summary line. (The notices go to stderr, as for every format.)
  *
  *   error[drop-table]: Drops table "LegacyOrder" and every row in it; ...
  *    --> prisma/migrations/20250101000000_drop/migration.sql:2:1
@@ -21,6 +21,8 @@ import { displayPath } from './paths';
 
 export interface PrettyOptions {
   color: boolean;
+  /** The summary line at the end (`--quiet` leaves it out); default true. */
+  summary?: boolean;
   /** The text of a file (absolute path), or null when it cannot be read: the block is then shown without code. */
   readFile(path: string): string | null;
 }
@@ -64,9 +66,8 @@ export function toPretty(result: AnalysisResult, cwd: string, options: PrettyOpt
   for (const f of result.findings) {
     out.push(renderFinding(f, cwd, linesOf(path.resolve(cwd, f.file)), paint), '');
   }
-  for (const notice of result.notices) out.push(`${paint(SGR.bold, 'note')}: ${visible(notice)}`);
-  out.push(summary(result, paint));
-  return `${out.join('\n')}\n`;
+  if (options.summary !== false) out.push(summary(result, paint));
+  return out.length ? `${out.join('\n')}\n` : '';
 }
 
 type Paint = (code: string, text: string) => string;
@@ -143,7 +144,7 @@ function indentContinuation(text: string, width: number): string {
 }
 
 /** Message text: line breaks normalised to `\n`, other control characters shown as symbols. */
-function visible(text: string): string {
+export function visible(text: string): string {
   return text.replace(/\r\n?/g, '\n').replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, controlPicture);
 }
 

@@ -3,17 +3,17 @@
  * viewers upload). Valid against the OASIS schema, which test/fixtures holds.
  *
  * - every rule is described in `tool.driver.rules`, its docs rendered once from the rule file;
- * - artifact URIs are relative to `%SRCROOT%`, the working directory, given in `originalUriBaseIds`;
+ * - artifact URIs are relative to `%SRCROOT%`, the report root (the repository top level, see paths.ts), given in `originalUriBaseIds`;
  * - columns count UTF-16 code units (`columnKind`), as the core's positions do;
  * - fixes carry their edits as character-offset regions (`charOffset` / `charLength`);
  * - the analysis notices become tool execution notifications.
  */
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as sarif from 'sarif';
 import { renderRuleDoc, ruleDocUrl } from '../../core/rules/docs';
 import type { AnalysisResult, Finding, Fix, RuleMeta, Severity, SourceRange } from '../../core/types';
+import { findingFingerprints } from './fingerprint';
 import { displayPath, pathToUriReference } from './paths';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -24,8 +24,8 @@ const LEVEL: Record<Severity, sarif.ReportingConfiguration.level & sarif.Result.
 
 export function toSarif(result: AnalysisResult, rules: readonly RuleMeta[], cwd: string, toolVersion: string): sarif.Log {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const fingerprints = new Map<string, number>();
-  const results = result.findings.map((f) => toResult(f, ruleIndex.get(f.rule), cwd, fingerprints));
+  const fingerprint = findingFingerprints();
+  const results = result.findings.map((f) => toResult(f, ruleIndex.get(f.rule), cwd, fingerprint));
   const run: sarif.Run = {
     tool: {
       driver: {
@@ -65,7 +65,7 @@ function toReportingDescriptor(meta: RuleMeta): sarif.ReportingDescriptor {
   };
 }
 
-function toResult(f: Finding, index: number | undefined, cwd: string, seen: Map<string, number>): sarif.Result {
+function toResult(f: Finding, index: number | undefined, cwd: string, fingerprint: ReturnType<typeof findingFingerprints>): sarif.Result {
   const file = displayPath(cwd, f.file);
   const out: sarif.Result = {
     ruleId: f.rule,
@@ -73,7 +73,7 @@ function toResult(f: Finding, index: number | undefined, cwd: string, seen: Map<
     level: LEVEL[f.severity],
     message: { text: f.help ? `${f.message} ${f.help}` : f.message },
     locations: [{ physicalLocation: physicalLocation(file, f.range) }],
-    partialFingerprints: { 'preflightFinding/v1': fingerprint(f, file, seen) },
+    partialFingerprints: { 'preflightFinding/v1': fingerprint(f, file) },
     properties: { migration: f.migration },
   };
   if (f.related?.length) {
@@ -129,13 +129,6 @@ function toFix(fix: Fix, cwd: string): sarif.Fix {
  * Identifies a finding across runs without its line number (so an edit above it keeps the alert):
  * rule, file, migration and message, plus an occurrence counter for identical findings.
  */
-function fingerprint(f: Finding, file: string, seen: Map<string, number>): string {
-  const hash = createHash('sha256').update([f.rule, file, f.migration ?? '', f.message].join('\0')).digest('hex').slice(0, 32);
-  const n = (seen.get(hash) ?? 0) + 1;
-  seen.set(hash, n);
-  return `${hash}:${n}`;
-}
-
 /** `file:` URI of a directory, with the trailing slash SARIF requires of a base URI. */
 function directoryUri(dir: string): string {
   const href = pathToFileURL(path.resolve(dir)).href;

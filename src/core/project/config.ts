@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { closest } from '../text/closest';
 import { parseJsonc } from './jsonc';
 
 export const CONFIG_FILE_NAME = 'preflight.config.json';
@@ -182,22 +183,4 @@ function describeJson(v: unknown): string {
   if (typeof v === 'object') return 'an object';
   if (typeof v === 'string') return JSON.stringify(v);
   return `${typeof v} ${String(v)}`;
-}
-
-/** The candidate within two edits of `word` (typos such as "rule" or "warn"), if exactly one is. */
-function closest(word: string, candidates: readonly string[]): string | null {
-  const near = candidates.filter((c) => editDistance(word.toLowerCase(), c.toLowerCase()) <= 2 || c.toLowerCase().startsWith(word.toLowerCase()));
-  return near.length === 1 ? near[0] : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }
