@@ -148,7 +148,7 @@ try {
 
   let n = 0;
   for (const test of tests) {
-    if (grep && !test.name.includes(grep)) continue;
+    if (grep && !grep.split('|').some((g) => test.name.includes(g))) continue;
     n++;
     const slug = `${String(n).padStart(2, '0')}-${test.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60).replace(/-$/, '')}`;
     const assert = (ok, message) => {

@@ -68,7 +68,7 @@ async function reviewMigration(ctx: CommandContext, arg?: unknown): Promise<void
   const core = await loadCore();
   const uri = vscode.Uri.joinPath(ctx.storageUri, 'review', `${target.name.replace(/[^\w.-]/g, '_')}.md`);
   // Relative links: the Markdown preview opens them, where it refuses file: URIs.
-  const docLink = (id: string) => encodeURI(path.relative(path.dirname(uri.fsPath), ctx.docs.uriOf(id).fsPath).split(path.sep).join('/'));
+  const docLink = (id: string) => encodeURI(path.relative(path.dirname(uri.fsPath), ctx.docs.shippedUriOf(id).fsPath).split(path.sep).join('/'));
   const text = renderReview(core, analysis, migration, target.session.project.root, docLink);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
   await vscode.commands.executeCommand('markdown.showPreview', uri);

@@ -30,7 +30,7 @@ export interface PreflightApi {
 export function activate(context: vscode.ExtensionContext): PreflightApi {
   const log = vscode.window.createOutputChannel('Preflight', { log: true });
   const analyzer = new WorkspaceAnalyzer(log);
-  const docs = new RuleDocs(context.extensionUri, context.globalStorageUri);
+  const docs = new RuleDocs(context.extensionUri);
   const diagnostics = new DiagnosticsPublisher(docs.uriOf);
   const status = new StatusBar(analyzer);
   // Dry runs in PGlite (loaded on the first one); the replay cache lives in the workspace's storage.
@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
     diagnostics,
     status,
     dryRuns,
+    ...docs.register(),
     vscode.languages.registerHoverProvider(SELECTOR, new PreflightHoverProvider(analyzer, log, dryRuns)),
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer, log), PreflightCodeActions.metadata),
     ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, dryRuns, showReview: checklist.showReview }),

@@ -4,7 +4,7 @@
 // Webview content is read inside the webview's frame, where the user sees it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cursorLine, pickMigration, runCommand, waitFor, webviewFrame } from './workbench.mjs';
+import { cursorLine, openFile, openWorkbench, pickMigration, runCommand, waitFor, webviewFrame } from './workbench.mjs';
 
 const MIGRATION = '20250527160833_tenant_indexes_and_cash_drawer_set_null';
 const checklistFile = (workspace, name = MIGRATION) => join(workspace, 'prisma', 'migrations', name, 'preflight-checklist.md');
@@ -247,6 +247,50 @@ export const tests = [
       await panel.click('button[data-action="openChecklist"]');
       await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, 'the Checklist view bound to the reviewed migration');
       return `buttons: ${buttons.join(', ')}; down.sql ${sql.split('\n').length} lines`;
+    },
+  },
+  {
+    name: '[checklist] the review panel at 600 px keeps Rewrites and Findings on screen, opens no third column from the second group, and comes back after a reload with the Checklist view on the active editor',
+    async run({ browser, server, branchWorkspace, assert, screenshotPath }) {
+      // Its own window on the branch copy, 1300 px wide: a review beside the editor gets about 600 px.
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const groups = () => page.$$eval('.editor-group-container', (g) => g.length);
+      try {
+        await openWorkbench(page, server.url, branchWorkspace);
+        await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
+        await waitFor(async () => /Preflight/.test((await page.$$eval('.statusbar-item', (i) => i.map((x) => x.textContent).join(' '))) ?? ''), { what: 'the Preflight status-bar item' });
+        await page.locator('.statusbar-item', { hasText: 'Preflight' }).first().click();
+        const panel = await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
+        const layout = await panel.evaluate(() => {
+          const cells = [...document.querySelectorAll('table.statements td[data-label="Rewrites"], table.statements td[data-label="Findings"]')];
+          return { width: window.innerWidth, scroll: document.documentElement.scrollWidth, cells: cells.length, outside: cells.filter((c) => c.getBoundingClientRect().right > window.innerWidth + 1).length };
+        });
+        await panel.evaluate(() => document.querySelector('table.statements')?.scrollIntoView());
+        await page.screenshot({ path: screenshotPath('review-600px') });
+        assert(layout.width < 760, `the review is ${layout.width} px wide, not a narrow column beside the editor`);
+        assert(layout.cells > 0 && layout.outside === 0 && layout.scroll <= layout.width + 1, `at ${layout.width} px: ${layout.outside} of ${layout.cells} Rewrites/Findings cells past the edge, page ${layout.scroll} px wide`);
+        assert((await groups()) === 2, `${await groups()} editor groups after the first review`);
+        // From the second group: another migration, reviewed by the status bar, opens in the first group.
+        const newest = readdirSync(join(branchWorkspace, 'prisma', 'migrations')).filter((n) => /^\d{14}_/.test(n)).sort().at(-1);
+        await openFile(page, `prisma/migrations/${newest}/migration.sql`);
+        await page.locator('.statusbar-item', { hasText: 'Preflight' }).first().click();
+        await webviewFrame(page, `main.review[data-migration="${newest}"]`, `the review of ${newest}`);
+        assert((await groups()) === 2, `${await groups()} editor groups after reviewing from the second group`);
+        // The active editor: the older migration again (the Checklist view must follow it after the reload).
+        await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
+        await page.waitForTimeout(1500); // the workbench stores its editors on a timer; nothing to wait for in the DOM
+        await page.reload();
+        await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+        const restored = await webviewFrame(page, 'main.review', 'a review panel restored after the reload');
+        const name = await restored.$eval('main.review', (m) => m.dataset.migration);
+        await openSidebar(page);
+        const checklist = await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, `the Checklist view on ${MIGRATION}, the active editor's migration, after the reload`);
+        await page.screenshot({ path: screenshotPath('after-reload') });
+        assert(name === MIGRATION || name === newest, `restored review of ${name}`);
+        return `review ${layout.width} px wide, ${layout.cells} Rewrites/Findings cells inside; 2 groups throughout; restored ${name}; Checklist view on ${await checklist.$eval('main.checklist', (m) => m.dataset.migration)}`;
+      } finally {
+        await page.close();
+      }
     },
   },
 ];

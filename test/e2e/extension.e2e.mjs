@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tests as dryRunTests } from './dry-run.e2e.mjs';
-import { applyQuickFix, cursorLine, openWorkbench, pickInQuickPick, pickMigration, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
+import { applyQuickFix, webviewFrame, cursorLine, openWorkbench, pickInQuickPick, pickMigration, revertActiveFile, setProblemsFilter, editorText, focusEditorEnd, goToLine, openFile, readProblems, runCommand, showHover, statusBarText, waitFor } from './workbench.mjs';
 
 /** Migrations the suite adds to the copy of the example, as a developer would. */
 export const ADDED_MIGRATIONS = {
@@ -173,45 +173,88 @@ export const tests = [
     },
   },
   {
-    name: 'the unsafe fix moves a CREATE INDEX CONCURRENTLY into a new migration folder right after this one',
-    async run({ page, assert, workspace }) {
+    name: 'the unsafe fix moves a CREATE INDEX CONCURRENTLY into a new migration folder right after this one, and opens it; applied again it takes the next free timestamp',
+    async run({ page, assert, workspace, screenshot }) {
       const folder = 'prisma/migrations/20990101000100_broken_syntax';
-      await openFile(page, `${folder}/migration.sql`);
-      await waitFor(async () => (await readProblems(page)).some((p) => p.folder === folder && p.rule === 'non-concurrent-index'), { what: 'non-concurrent-index on line 1' });
-      await goToLine(page, 1, 3);
-      await applyQuickFix(page, 'Add CONCURRENTLY and move');
-      await waitFor(async () => !(await editorText(page)).includes('Sale_created_at_idx'), { what: 'the statement to leave the file' });
-      const created = await waitFor(() => {
-        const dir = join(workspace, 'prisma', 'migrations');
-        const name = readdirSync(dir).find((n) => n.startsWith('20990101000101_'));
-        return name ? { name, sql: readFileSync(join(dir, name, 'migration.sql'), 'utf8') } : null;
-      }, { what: 'the new migration folder' });
-      assert(/^CREATE INDEX CONCURRENTLY "Sale_created_at_idx" ON "Sale"\("created_at"\);/.test(created.sql), `unexpected SQL in ${created.name}: ${created.sql}`);
-      await waitFor(async () => (await page.$$eval('.explorer-folders-view .monaco-list-row', (rows) => rows.map((r) => r.textContent))).some((t) => t.includes(created.name)), { what: `${created.name} in the Explorer` });
-      // Leave the project as the CLI saw it, for the suites that follow. VS Code saves the files
-      // of an edit that also creates files (files.refactoring.autoSave), so restore the disk too.
-      await openFile(page, `${folder}/migration.sql`);
-      await revertActiveFile(page);
-      writeFileSync(join(workspace, folder, 'migration.sql'), ADDED_MIGRATIONS['20990101000100_broken_syntax']);
-      rmSync(join(workspace, 'prisma', 'migrations', created.name), { recursive: true, force: true });
-      await waitFor(async () => (await editorText(page)).includes('Sale_created_at_idx'), { what: 'the file to be restored' });
-      return `${created.name}: ${created.sql.trim()}`;
+      const dir = join(workspace, 'prisma', 'migrations');
+      const moved = () => readdirSync(dir).filter((n) => /^2099010100010[1-9]_/.test(n)).sort();
+      const restoreSource = async () => {
+        // VS Code saves the files of an edit that also creates files (files.refactoring.autoSave): restore the disk and the editor.
+        writeFileSync(join(workspace, folder, 'migration.sql'), ADDED_MIGRATIONS['20990101000100_broken_syntax']);
+        await openFile(page, `${folder}/migration.sql`);
+        await revertActiveFile(page);
+        await waitFor(async () => (await editorText(page)).includes('Sale_created_at_idx'), { what: 'the file to be restored' });
+      };
+      const applyMove = async (n) => {
+        await openFile(page, `${folder}/migration.sql`);
+        await waitFor(async () => (await readProblems(page)).some((p) => p.folder === folder && p.rule === 'non-concurrent-index'), { what: 'non-concurrent-index on line 1' });
+        await goToLine(page, 1, 3);
+        const items = await applyQuickFix(page, 'Add CONCURRENTLY and move', n === 1 ? screenshot : undefined);
+        const created = await waitFor(() => (moved().length >= n ? moved()[n - 1] : null), { what: `new migration folder number ${n}` });
+        const sql = readFileSync(join(dir, created, 'migration.sql'), 'utf8');
+        assert(/^CREATE INDEX CONCURRENTLY "Sale_created_at_idx" ON "Sale"\("created_at"\);/.test(sql), `unexpected SQL in ${created}: ${sql}`);
+        // The new migration opens, and a notification says where the statement went.
+        await waitFor(async () => (await editorText(page)).includes('CREATE INDEX CONCURRENTLY "Sale_created_at_idx"'), { what: `${created}/migration.sql in the editor` });
+        const toast = await waitFor(async () => (await page.$$eval('.notifications-toasts .notification-list-item', (els) => els.map((e) => e.textContent))).find((t) => t.includes(created)), { what: `a notification naming ${created}` });
+        return { created, items, toast };
+      };
+      const first = await applyMove(1);
+      // Fixes first (the first preferred), ignore comments after them, documentation last.
+      const kind = (t) => (t.startsWith('Ignore') ? 1 : t.startsWith('Show documentation') ? 2 : 0);
+      const kinds = first.items.map(kind);
+      assert(kinds[0] === 0 && kinds.every((k, i) => i === 0 || k >= kinds[i - 1]), `quick-fix menu order: ${first.items.join(' | ')}`);
+      assert(first.created.startsWith('20990101000101_'), `first move went to ${first.created}`);
+      await restoreSource();
+      const second = await applyMove(2);
+      await screenshot('moved-twice');
+      assert(second.created.startsWith('20990101000102_'), `second move went to ${second.created}, not the next free second`);
+      await waitFor(async () => (await page.$$eval('.explorer-folders-view .monaco-list-row', (rows) => rows.map((r) => r.textContent))).some((t) => t.includes(second.created)), { what: `${second.created} in the Explorer` });
+      // Leave the project as the CLI saw it, for the suites that follow.
+      await page.keyboard.press('Escape');
+      for (const name of moved()) rmSync(join(dir, name), { recursive: true, force: true });
+      await runCommand(page, 'View: Close All Editors'); // the tabs of the removed files
+      await restoreSource();
+      return `menu: ${first.items.slice(0, 3).join(' | ')} …; moved into ${first.created}, then ${second.created}; notification: ${second.toast.trim().slice(0, 120)}`;
     },
   },
   {
-    name: 'the rule id in the Problems panel links to the rule documentation shipped in the extension',
-    async run({ page, assert }) {
+    name: 'the walkthrough Get started with Preflight lists what it does, opening a migration, the review, the checklist and the dry run',
+    async run({ page, assert, screenshot }) {
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      await pickInQuickPick(page, 'Select a walkthrough to open', 'Get started with Preflight').catch(async () => {
+        await page.keyboard.type('Get started with Preflight', { delay: 10 });
+        await page.keyboard.press('Enter');
+      });
+      const text = await waitFor(async () => {
+        const t = await page.$$eval('.gettingStartedContainer', (els) => els.map((e) => e.innerText).join('\n')).catch(() => '');
+        return /Get started with Preflight/.test(t) && /Dry-run a migration/.test(t) ? t : null;
+      }, { what: 'the Preflight walkthrough' });
+      for (const step of ['What Preflight does', 'Open a migration', 'Review a migration', 'The deployment checklist', 'Dry-run a migration']) assert(text.includes(step), `no step "${step}" in the walkthrough:\n${text.slice(0, 800)}`);
+      await page.getByRole('button', { name: /Review a migration/ }).first().click().catch(() => {});
+      await page.waitForTimeout(1500);
+      await screenshot('walkthrough');
+      await runCommand(page, 'View: Close Editor');
+      return text.split('\n').filter((l) => /Preflight|migration|checklist/i.test(l)).slice(0, 6).join(' / ');
+    },
+  },
+  {
+    name: 'the rule id in the Problems panel opens the rendered, read-only rule documentation',
+    async run({ page, assert, screenshot }) {
       await setProblemsFilter(page, 'parse-error');
       const link = page.locator('.markers-panel .monaco-list-row a.monaco-link', { hasText: 'parse-error' }).first();
       await waitFor(async () => (await link.count()) > 0, { what: 'a parse-error code link' });
       const href = await link.getAttribute('href');
-      assert(/\/docs\/rules\/parse-error\.md$/.test(href ?? ''), `code link points at ${href}`);
+      assert(/^preflight-rule:\/parse-error\.preflight-rule$/.test(href ?? ''), `code link points at ${href}`);
       await link.click();
-      await waitFor(async () => (await page.$$eval('.tabs-container .tab.active', (t) => t.map((x) => x.textContent).join(' '))).includes('parse-error.md'), { what: 'parse-error.md to open' });
-      const text = await editorText(page);
+      const frame = await webviewFrame(page, 'main.rule-doc[data-rule="parse-error"] h1', 'the rendered parse-error page');
+      const view = await frame.$eval('main.rule-doc', (m) => ({ text: m.innerText, headings: m.querySelectorAll('h1, h2').length, editable: m.querySelectorAll('[contenteditable], textarea, input').length }));
+      const tab = await page.$$eval('.tabs-container .tab.active', (t) => t.map((x) => x.textContent).join(' '));
+      await screenshot('rule-doc-from-problems');
       await setProblemsFilter(page, '');
-      assert(/# parse-error/.test(text), `the opened page is not the rule's documentation:\n${text.slice(0, 200)}`);
-      return href;
+      assert(/parse-error/.test(view.text) && view.headings > 1, `the opened page is not the rendered documentation:\n${view.text.slice(0, 200)}`);
+      assert(view.editable === 0 && !/\.md\b/.test(tab), `an editable page or a Markdown file opened (tab: ${tab})`);
+      await runCommand(page, 'View: Close Editor');
+      return `${href} → tab "${tab.trim()}", ${view.headings} headings`;
     },
   },
   {
@@ -247,8 +290,9 @@ export const tests = [
     },
   },
   {
-    name: 'in Restricted Mode the extension still reviews the migrations, without git (the Problems panel covers every migration)',
+    name: 'in Restricted Mode the extension still reviews the migrations, without git: the Problems panel covers the newest migration, and the status bar says so',
     async run({ browser, startRestrictedServer, branchWorkspace, assert, screenshotPath }) {
+      const newest = `prisma/migrations/${Object.keys(BRANCH_MIGRATIONS).at(-1)}`;
       const restricted = await startRestrictedServer();
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       try {
@@ -261,8 +305,14 @@ export const tests = [
         await waitFor(async () => (await page.$$eval('.statusbar-item, .banner', (els) => els.map((e) => e.textContent).join(' '))).includes('Restricted Mode'), { what: 'Restricted Mode' });
         const rows = await waitFor(async () => {
           const r = await readProblems(page);
-          return new Set(r.map((p) => p.folder).filter((f) => f.startsWith('prisma/migrations/'))).size > 1 ? r : null;
-        }, { timeout: 60_000, interval: 1000, what: 'problems of the migrations the branch did not touch (no git in Restricted Mode)' });
+          return r.some((p) => p.folder === newest) ? r : null;
+        }, { timeout: 60_000, interval: 1000, what: 'problems of the newest migration (no git in Restricted Mode)' });
+        const older = rows.filter((p) => p.folder.startsWith('prisma/migrations/') && p.folder !== newest);
+        assert(older.length === 0, `without git the Problems panel covers the newest migration only, not: ${[...new Set(older.map((p) => p.folder))].join(', ')}`);
+        // The status bar explains the scope, and that "all" is one setting away.
+        await page.locator('.statusbar-item', { hasText: 'Preflight' }).first().hover();
+        const tip = await waitFor(async () => (await page.$$eval('.monaco-hover, .workbench-hover', (els) => els.map((e) => e.textContent).join(' '))).match(/Problems panel:[^.]*newest migration[^]*problems\.scope/)?.[0], { what: 'the status-bar tooltip explaining the scope' });
+        await page.screenshot({ path: screenshotPath('restricted-status-tooltip') });
         await runCommand(page, 'Preflight: Show Output');
         const log = await waitFor(async () => {
           const t = await page.$eval('.output-view .view-lines', (e) => e.innerText.replace(/\u00a0/g, ' ')).catch(() => '');
@@ -270,7 +320,7 @@ export const tests = [
         }, { what: 'the restricted-mode note in the Preflight log' });
         await page.screenshot({ path: screenshotPath('restricted') });
         assert(rows.length > 0, 'no problems in Restricted Mode');
-        return `${rows.length} problems in ${new Set(rows.map((p) => p.folder)).size} folders; log: ${log.split('\n').find((l) => /restricted mode/i.test(l))?.replace(/^\S+ \S+ /, '')}`;
+        return `${rows.length} problems in ${new Set(rows.map((p) => p.folder)).size} folders; tooltip: ${tip.slice(0, 160)}; log: ${log.split('\n').find((l) => /restricted mode/i.test(l))?.replace(/^\S+ \S+ /, '')}`;
       } finally {
         await page.close();
         restricted.stop();
@@ -338,17 +388,17 @@ export const tests = [
     },
   },
   {
-    name: 'Preflight: Show Rule Documentation opens the shipped rule page',
+    name: 'Preflight: Show Rule Documentation opens the same rendered rule view as the Problems panel link',
     async run({ page }) {
       await runCommand(page, 'Preflight: Show Rule Documentation');
       await pickInQuickPick(page, 'Rule', 'drop-table');
       const t = await waitFor(async () => {
-        for (const f of page.frames()) {
-          const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (/Why is this bad\?/.test(text) && /drop-table/.test(text)) return text;
-        }
-        return null;
-      }, { timeout: 30_000, what: 'the drop-table documentation preview' });
+        // Looked up each time: the frame of a page that is still loading can be replaced.
+        const frame = await webviewFrame(page, 'main.rule-doc[data-rule="drop-table"] h1', 'the rendered drop-table page');
+        const text = await frame.$eval('main.rule-doc', (m) => m.textContent).catch(() => '');
+        return /Why is this bad\?/i.test(text) ? text : null;
+      }, { timeout: 30_000, what: 'the drop-table documentation' });
+      await runCommand(page, 'View: Close Editor');
       return t.split('\n')[0];
     },
   },

@@ -11,6 +11,7 @@ import { ProjectSession } from '../../src/extension/project-session';
 import type { Core } from '../../src/extension/core-loader';
 import type { PrismaProject } from '../../src/extension/core-api';
 import { groupRepeated } from '../../src/extension/checklist/view-models';
+import { renderRuleDocPage } from '../../src/extension/rule-doc-page';
 import type { FindingView } from '../../src/shared/messages';
 
 const DIR = path.join('/p', 'prisma', 'migrations');
@@ -86,5 +87,16 @@ describe('the Problems panel without git', () => {
     session.branch = { label: 'main', ref: 'abc', changed: new Set(['20250101000000_init']) };
     assert.equal(session.inBranchScope('20250101000000_init'), true);
     assert.equal(session.inBranchScope('20250201000000_add'), false);
+  });
+});
+
+describe('the rule documentation page', () => {
+  it('runs no script and shows the Markdown as text when no renderer is there', () => {
+    const html = renderRuleDocPage({ cspSource: 'vscode-resource:', styleUri: 'vscode-resource:/webview.css', nonce: 'n0nce', id: 'drop-table', html: null, markdown: '# drop-table\n<script>alert(1)</script>' });
+    assert.match(html, /default-src &#39;none&#39;/);
+    assert.doesNotMatch(html, /<script/);
+    assert.doesNotMatch(html, /<script>alert/);
+    assert.match(html, /&#60;script&#62;alert\(1\)&#60;\/script&#62;/);
+    assert.match(html, /<main class="rule-doc" data-rule="drop-table">/);
   });
 });

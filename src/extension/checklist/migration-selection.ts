@@ -9,6 +9,9 @@ import * as vscode from 'vscode';
 import type { WorkspaceAnalyzer } from '../workspace-analyzer';
 import { samePath } from './checklist-service';
 
+/** The review panel's webview type (as in review-panel.ts, which imports this folder's services). */
+const REVIEW_PANEL_TYPE = 'preflight.review';
+
 export class MigrationSelection implements vscode.Disposable {
   private dir: string | null = null;
   /** The bound folder is only the stand-in (the newest migration), not a choice. */
@@ -50,7 +53,15 @@ export class MigrationSelection implements vscode.Disposable {
 
   /** Binds the active editor's folder if it is in one (the projects may have been found since). */
   followActiveEditor(): void {
-    this.followEditor(vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0]);
+    if (vscode.window.activeTextEditor) return this.followEditor(vscode.window.activeTextEditor);
+    // No text editor active (after a reload a restored webview can be): the active tab tells.
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const input = tab?.input;
+    if (input instanceof vscode.TabInputText) return this.followFile(input.uri);
+    const review = input instanceof vscode.TabInputWebview && input.viewType.endsWith(REVIEW_PANEL_TYPE) ? /^Review: (.+)$/.exec(tab!.label)?.[1] : undefined;
+    if (!review) return;
+    const m = this.analyzer.all().flatMap((s) => s.project.migrations).find((x) => x.name === review);
+    if (m) this.select(m.dir);
   }
 
   /** When nothing is bound yet: the newest migration of the first project. */
@@ -63,7 +74,10 @@ export class MigrationSelection implements vscode.Disposable {
   }
 
   private followEditor(editor: vscode.TextEditor | undefined): void {
-    const uri = editor?.document.uri;
+    this.followFile(editor?.document.uri);
+  }
+
+  private followFile(uri: vscode.Uri | undefined): void {
     if (uri?.scheme !== 'file' || !/^(migration\.sql|preflight-checklist\.md|down\.sql)$/.test(path.basename(uri.fsPath))) return;
     const dir = this.migrationDirOf(uri.fsPath);
     if (dir) this.select(dir);

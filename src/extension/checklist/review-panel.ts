@@ -74,7 +74,9 @@ export class ReviewPanels implements vscode.Disposable {
 
   /** A panel VS Code kept across a window reload: rebinds it to its migration, or closes it when the migration is gone. */
   async restore(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
-    const name = (state as { model?: { migration?: unknown } } | undefined)?.model?.migration;
+    // The page's saved state names the migration; the panel's title ("Review: <name>") too, when the state was not kept.
+    const saved = (state as { model?: { migration?: unknown } } | undefined)?.model?.migration;
+    const name = typeof saved === 'string' ? saved : /^Review: (.+)$/.exec(webviewPanel.title)?.[1];
     await this.host.analyzer.idle();
     const session = typeof name === 'string' ? this.host.analyzer.all().find((s) => s.project.migrations.some((m) => m.name === name)) : undefined;
     const ref = session && typeof name === 'string' ? this.host.checklists.refByName(session, name) : undefined;
