@@ -104,6 +104,11 @@ export interface Finding {
   related?: RelatedLocation[];
   /** Index of the statement in its migration, where the finding is about one. */
   statementIndex?: number;
+  /**
+   * The rule could not tell whether the hazard applies, because it needs a fact the migrations do
+   * not show (a table no migration creates, or one a DO block changed): a note, at severity info.
+   */
+  uncertain?: boolean;
 }
 
 export type RuleCategory =

@@ -31,8 +31,10 @@ export interface JsonStatementV1 {
   locks: JsonLockV1[];
   /** Tables whose storage the statement rewrites. */
   rewrites: TableName[];
-  /** Tables the statement touches that did not exist before this migration. */
+  /** Tables the statement creates (or touches after an earlier statement of this migration created them). */
   newTables: TableName[];
+  /** Present (true) when Preflight could not tell everything the statement touches (e.g. dynamic SQL in a DO block). */
+  uncertain?: true;
 }
 
 export interface JsonMigrationV1 {
@@ -56,6 +58,8 @@ export interface JsonFindingV1 {
   end: JsonPositionV1;
   message: string;
   help: string;
+  /** Present (true) on a note that cannot tell whether its hazard applies: it needs a fact the migrations do not show. */
+  uncertain?: true;
 }
 
 export interface JsonReportV2 {
@@ -83,6 +87,7 @@ export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV2 
         locks: s.facts.locks.map((l) => ({ table: l.table, mode: l.mode })),
         rewrites: [...s.facts.rewrites],
         newTables: [...s.facts.newTables],
+        ...(s.facts.uncertain ? { uncertain: true as const } : {}),
       })),
     })),
     findings: result.findings.map((f) => ({
@@ -94,6 +99,7 @@ export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV2 
       end: position(f.range.end),
       message: f.message,
       help: f.help,
+      ...(f.uncertain ? { uncertain: true as const } : {}),
     })),
     notices: [...result.notices],
   };

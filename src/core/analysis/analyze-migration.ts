@@ -52,6 +52,10 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
     const facts = statementFacts(sql.node, snapshot, existedBefore);
     statements.push({ index: sql.index, sql, facts, catalog: snapshot });
     applyStatement(current, sql.node, { migration: input.name, statementIndex: sql.index, range: sql.range }, sql.text);
+    // New means created by this migration (before or by this statement), not merely absent from the
+    // history: a table no migration creates may already exist, with rows.
+    const created = snapshot;
+    if (facts.newTables.length) facts.newTables = facts.newTables.filter((t) => created.tables.has(t) || current.tables.has(t));
   }
 
   const { transactions, explicit } = transactionsOf(parsed.statements, execution.mode);
@@ -87,7 +91,8 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
       if (isSuppressed(rule.meta.id, fileIgnored) || isSuppressed(rule.meta.id, new Set(ignoredHere))) return;
       findings.push({
         rule: rule.meta.id,
-        severity,
+        // A finding that cannot tell (it needs a fact the migrations do not show) is a note.
+        severity: r.cannotTell ? 'info' : severity,
         file: input.file,
         migration: input.name,
         range: r.range ?? parsed.statements[r.statement].range,
@@ -96,6 +101,7 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
         ...(r.fixes?.length ? { fixes: r.fixes } : {}),
         ...(r.related?.length ? { related: r.related } : {}),
         statementIndex: r.statement,
+        ...(r.cannotTell ? { uncertain: true } : {}),
       });
     },
   };

@@ -348,6 +348,8 @@ function alterTable(s: PgNode, catalog: Catalog, f: Facts): void {
     return;
   }
   const table = catalog.table(key);
+  // ALTER TABLE IF EXISTS of a table no migration creates: it may or may not be there.
+  if (!table && s.missing_ok && !isTempTable(catalog, key)) f.uncertain = true;
   for (const item of s.cmds ?? []) {
     const cmd = item.AlterTableCmd ?? {};
     switch (cmd.subtype) {
@@ -454,7 +456,14 @@ function drop(s: PgNode, catalog: Catalog, f: Facts): void {
       case 'OBJECT_VIEW':
       case 'OBJECT_MATVIEW': {
         const key = keyOf(listName(obj.List?.items));
-        if (!catalog.table(key)) continue;
+        if (!catalog.table(key)) {
+          // No migration creates it, yet it may exist (a history without a baseline): DROP locks it,
+          // or fails. With IF EXISTS, whether it is there is not known.
+          if (isTempTable(catalog, key)) continue;
+          f.lock(key, 'AccessExclusiveLock');
+          if (s.missing_ok) f.uncertain = true;
+          continue;
+        }
         f.lock(key, 'AccessExclusiveLock');
         // Dropping the table drops its foreign keys' triggers on the referenced tables.
         for (const con of catalog.table(key)!.constraints.values()) if (con.foreignKey && con.foreignKey.refTable !== key) f.lock(con.foreignKey.refTable, 'AccessExclusiveLock');
@@ -464,6 +473,7 @@ function drop(s: PgNode, catalog: Catalog, f: Facts): void {
       case 'OBJECT_INDEX': {
         const ix = catalog.indexes.get(keyOf(listName(obj.List?.items)));
         if (ix) f.lock(ix.table, s.concurrent ? 'ShareUpdateExclusiveLock' : 'AccessExclusiveLock');
+        else f.uncertain = true; // an index no migration creates: its table is not known
         break;
       }
       case 'OBJECT_TRIGGER':
@@ -474,7 +484,15 @@ function drop(s: PgNode, catalog: Catalog, f: Facts): void {
         const key = keyOf(listName(parts.slice(0, -1).map((p) => ({ String: { sval: p } }))));
         // IF EXISTS of a trigger that is not there takes no lock (PostgreSQL finds nothing to drop).
         const missing = s.removeType === 'OBJECT_TRIGGER' && s.missing_ok && !catalog.others.has(`trigger:${key}:${parts[parts.length - 1]}`);
-        if (catalog.table(key) && !isTempTable(catalog, key) && !missing) f.lock(key, 'AccessExclusiveLock');
+        if (isTempTable(catalog, key)) break;
+        if (catalog.table(key)) {
+          if (!missing) f.lock(key, 'AccessExclusiveLock');
+        } else {
+          // A table no migration creates may exist (a history without a baseline): the DROP locks it,
+          // or fails; with IF EXISTS, whether anything is there is not known.
+          f.lock(key, 'AccessExclusiveLock');
+          if (s.missing_ok) f.uncertain = true;
+        }
         break;
       }
       default:

@@ -1,6 +1,7 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
+import { notInHistoryNote } from './helpers';
 import { defineRule, type MigrationContext } from './rule';
 import { columnsAddedToExistingTables } from './support/columns';
 
@@ -32,7 +33,7 @@ export default defineRule({
       ctx.report({
         statement: st.index,
         range: range(),
-        message: `Adds NOT NULL column ${column} to ${displayTable(table)} without a default: the migration fails with a NOT NULL violation (23502) if ${displayTable(table)} has any row.`,
+        message: `Adds NOT NULL column ${column} to ${displayTable(table)} without a default: the migration fails with a NOT NULL violation (23502) if ${displayTable(table)} has any row.${notInHistoryNote(ctx, st, table)}`,
         help: `Give ${column} a default (@default in schema.prisma), or add it nullable, backfill it, and make it required (SET NOT NULL) in a later migration.`,
       });
     }

@@ -1,5 +1,5 @@
 import { quoteAlways } from '../pg/names';
-import { alterTableCommands, describeLock, displayTable, isExistingTable } from './helpers';
+import { alterTableCommands, describeLock, displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { notValidThenValidateFix } from './support/fixes';
 
@@ -34,7 +34,7 @@ export default defineRule({
         const name: string | undefined = con.conname;
         ctx.report({
           statement: st.index,
-          message: `Adding check constraint ${name ? quoteAlways(name) + ' ' : ''}scans every row of ${displayTable(table)} while holding an ${describeLock({ table, mode: 'AccessExclusiveLock' })}.`,
+          message: `Adding check constraint ${name ? quoteAlways(name) + ' ' : ''}scans every row of ${displayTable(table)} while holding an ${describeLock({ table, mode: 'AccessExclusiveLock' })}.${notInHistoryNote(ctx, st, table)}`,
           help: 'Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a follow-up migration.',
           fixes: name && commands.length === 1 ? [notValidThenValidateFix(ctx, st, table, name, 'check constraint')] : undefined,
         });

@@ -44,8 +44,12 @@ export function renderRuleDoc(meta: RuleMeta): string {
 
 export function renderRuleIndex(rules: readonly RuleMeta[]): string {
   const rows = rules.map((r) => `| [\`${r.id}\`](${r.id}.md) | ${r.category} | ${r.defaultSeverity} | ${r.fixAvailability} | ${r.summary} |`);
-  return ['# Rules', '', 'Generated from `src/core/rules/*.ts` by `npm run docs`. Rule ids are a public interface and do not change.', '', '| id | category | default | fix | flags |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+  return ['# Rules', '', 'Generated from `src/core/rules/*.ts` by `npm run docs`. Rule ids are a public interface and do not change.', '', EXISTING_TABLES, '', '| id | category | default | fix | flags |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
 }
+
+/** What every locking, rewrite and data-loss rule means by an existing table (unknown is not safe). */
+const EXISTING_TABLES =
+  'An *existing table* is every table that an earlier statement of the same migration did not create: one an earlier migration created, and also one that no migration creates, which may already hold rows (a history without a baseline migration, after adopting Prisma Migrate on a database created with `db push` or by hand), or one a `DO` block or a statement Preflight cannot follow changed. A finding on a table no migration creates says so. Where a rule needs a fact that only the missing history would show (the current type of a column, the values of an enum), it reports a note saying it cannot tell, at severity info whatever the configured severity (`uncertain: true` in the JSON output), instead of passing.';
 
 /** Whether a docs `setup` is schema.prisma text (a base schema) rather than SQL. */
 export function isPrismaSchemaText(text: string): boolean {

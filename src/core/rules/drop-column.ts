@@ -1,6 +1,6 @@
 import { columnTypeOf } from '../pg/types';
 import { quoteAlways } from '../pg/names';
-import { alterTableCommands, displayTable, isExistingTable } from './helpers';
+import { alterTableCommands, displayTable, isExistingTable, notInHistoryNote, tableProvenance } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
 import { columnCommandRange, isOriginalColumn } from './support/columns';
 
@@ -33,15 +33,16 @@ export default defineRule({
         if (!isExistingTable(ctx, st, table)) continue;
         const current = st.catalog.table(table)?.columns.get(column);
         // Missing now (IF EXISTS, or already dropped) or added in this migration: no data to lose.
-        if (!current || !isOriginalColumn(ctx, st, table, column)) continue;
+        // A table the migrations do not fully show may have the column, with data.
+        if ((!current && tableProvenance(ctx, st, table) === 'history') || !isOriginalColumn(ctx, st, table, column)) continue;
         const readded = addedAgainLater(ctx, st, table, column);
         const where = `${quoteAlways(column)} of ${displayTable(table)}`;
         ctx.report({
           statement: st.index,
           range: columnCommandRange(ctx, st, 'DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?', column),
           message: readded
-            ? `Drops column ${where} (${current.type.display}) and adds it again as ${readded}: every existing value is lost. Prisma generates this when it cannot cast the old type to the new one.`
-            : `Drops column ${where} and every value in it; application instances still running the previous Prisma Client select the column by name and fail until they are redeployed.`,
+            ? `Drops column ${where}${current ? ` (${current.type.display})` : ''} and adds it again as ${readded}: every existing value is lost. Prisma generates this when it cannot cast the old type to the new one.${notInHistoryNote(ctx, st, table)}`
+            : `Drops column ${where} and every value in it; application instances still running the previous Prisma Client select the column by name and fail until they are redeployed.${notInHistoryNote(ctx, st, table)}`,
           help: readded
             ? 'Convert in place instead: edit the migration (`prisma migrate dev --create-only`) to `ALTER COLUMN ... TYPE ... USING (<conversion>)`, or copy the values into a new column before dropping the old one.'
             : 'Stop using the field first (make it optional and mark it `@ignore` in schema.prisma, release that code), take a backup, then drop the column in a later migration.',

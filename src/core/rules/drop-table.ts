@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, listName } from '../pg/names';
-import { displayTable, isExistingTable, relatedOrigin } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote, relatedOrigin } from './helpers';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -31,7 +31,7 @@ export default defineRule({
         const created = ctx.before.table(table)?.origin;
         ctx.report({
           statement: st.index,
-          message: `Drops table ${displayTable(table)} and every row in it; running application instances that still query it will fail.`,
+          message: `Drops table ${displayTable(table)} and every row in it; running application instances that still query it will fail.${notInHistoryNote(ctx, st, table)}`,
           help: 'Take a backup first and drop the table only after a release that no longer uses it; rename it first if you want a way back.',
           related: relatedOrigin(ctx, created, `${displayTable(table)} was created in ${created?.migration}`),
         });

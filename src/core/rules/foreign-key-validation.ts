@@ -1,4 +1,4 @@
-import { alterTableCommands, displayTable, isExistingTable } from './helpers';
+import { alterTableCommands, displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { quoteAlways } from '../pg/names';
 import { notValidThenValidateFix } from './support/fixes';
@@ -30,7 +30,7 @@ export default defineRule({
         const name: string | undefined = con.conname;
         ctx.report({
           statement: st.index,
-          message: `Adding foreign key ${name ? quoteAlways(name) + ' ' : ''}scans every row of ${displayTable(table)} under a SHARE ROW EXCLUSIVE lock on it and on the referenced table: writes to both wait for the whole scan.`,
+          message: `Adding foreign key ${name ? quoteAlways(name) + ' ' : ''}scans every row of ${displayTable(table)} under a SHARE ROW EXCLUSIVE lock on it and on the referenced table: writes to both wait for the whole scan.${notInHistoryNote(ctx, st, table)}`,
           help: 'Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a follow-up migration.',
           fixes: name ? [notValidThenValidateFix(ctx, st, table, name, 'foreign key')] : undefined,
         });

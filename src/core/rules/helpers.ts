@@ -1,6 +1,6 @@
 /** Shared vocabulary of the rules: statement shapes and lock wording (fixes are in support/fixes.ts). */
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
-import { displayTable, keyOf, rangeVarName } from '../pg/names';
+import { displayTable, keyOf, listName, quoteAlways, rangeVarName, splitKey } from '../pg/names';
 import type { Origin } from '../catalog/model';
 import type { LockMode, RelatedLocation, TableLock } from '../types';
 import type { AnalyzedStatement, MigrationContext } from './rule';
@@ -15,11 +15,51 @@ export function alterTableCommands(st: AnalyzedStatement): { table: string; cmd:
 }
 
 /**
- * A table that existed before this migration and that the catalog knows with certainty: the only
- * kind of table a locking or data-loss rule speaks about.
+ * What the migrations tell about a table a statement names:
+ * - `created-here`: an earlier statement of this migration created it (empty: no locking hazard);
+ * - `history`: an earlier migration created it, and the catalog followed everything done to it;
+ * - `uncertain`: it existed before, but a DO block or a statement the catalog cannot model changed it;
+ * - `not-in-history`: no migration creates it (a history without a baseline: the team adopted
+ *   Prisma Migrate on a database that already had it), so it may already hold any number of rows.
  */
+export type TableProvenance = 'created-here' | 'history' | 'uncertain' | 'not-in-history';
+
+export function tableProvenance(ctx: MigrationContext, st: AnalyzedStatement, table: string): TableProvenance {
+  // Created by an earlier statement of this migration, or by this one (it is there just after), also
+  // after a DROP of the old one; unless that statement only creates it when it is missing (IF NOT
+  // EXISTS, OR REPLACE): then it may have existed all along.
+  const after = ctx.statements[st.index + 1]?.catalog ?? ctx.after;
+  const now = st.catalog.table(table) ?? after.table(table);
+  if (now && now.origin.migration === ctx.name && !createsOnlyIfMissing(ctx, now.origin)) return 'created-here';
+  if (!ctx.before.tables.has(table)) return 'not-in-history';
+  return st.catalog.isUncertain(table) || ctx.before.isUncertain(table) ? 'uncertain' : 'history';
+}
+
+/**
+ * A table that may hold rows when this statement runs: every table but one created earlier in this
+ * migration. Unknown is not safe: a table the history never creates, or one it lost track of, is
+ * an existing table of unknown size for every locking, rewrite and data-loss rule.
+ */
+function createsOnlyIfMissing(ctx: MigrationContext, origin: Origin): boolean {
+  if (origin.migration !== ctx.name) return false;
+  const node = ctx.statements[origin.statementIndex]?.sql.node;
+  const s = nodeBody(node);
+  return (nodeType(node) === 'CreateStmt' && s.if_not_exists === true) || (nodeType(node) === 'ViewStmt' && s.replace === true) || (nodeType(node) === 'CreateTableAsStmt' && s.if_not_exists === true);
+}
+
 export function isExistingTable(ctx: MigrationContext, st: AnalyzedStatement, table: string): boolean {
-  return ctx.existedBefore(table) && !st.catalog.isUncertain(table) && !ctx.before.isUncertain(table);
+  return tableProvenance(ctx, st, table) !== 'created-here';
+}
+
+/**
+ * The sentence a finding on a table no migration creates ends with (with a leading space), so the
+ * reader knows the finding rests on the table existing, not on anything the migrations show; empty
+ * for every other table.
+ */
+export function notInHistoryNote(ctx: MigrationContext, st: AnalyzedStatement, table: string): string {
+  if (tableProvenance(ctx, st, table) !== 'not-in-history') return '';
+  const kind = (st.catalog.table(table) ?? ctx.statements[st.index + 1]?.catalog.table(table) ?? ctx.after.table(table))?.kind;
+  return ` ${displayTable(table)} is not created by any earlier migration, so it may already ${kind === 'view' ? 'exist and be in use' : 'hold rows'}.`;
 }
 
 export { displayTable };
@@ -54,4 +94,21 @@ export function relatedOrigin(ctx: { fileOfMigration(name: string): string | nul
   if (!origin?.range) return undefined;
   const file = ctx.fileOfMigration(origin.migration);
   return file ? [{ file, range: origin.range, message }] : undefined;
+}
+
+/**
+ * `DROP INDEX` (without CONCURRENTLY) of an index no migration creates takes ACCESS EXCLUSIVE on a
+ * table the facts cannot name: the lock in words, or null for any other statement.
+ */
+export function unknownIndexDropLock(ctx: MigrationContext, st: AnalyzedStatement): string | null {
+  if (nodeType(st.sql.node) !== 'DropStmt') return null;
+  const s = nodeBody(st.sql.node);
+  if (s.removeType !== 'OBJECT_INDEX' || s.concurrent) return null;
+  for (const obj of s.objects ?? []) {
+    const key = keyOf(listName(obj.List?.items));
+    if (!st.catalog.indexes.has(key) && !ctx.before.indexes.has(key)) {
+      return `${LOCK_WORDS.AccessExclusiveLock.name} lock on the table of index ${quoteAlways(splitKey(key).name)} (${LOCK_WORDS.AccessExclusiveLock.blocks}; no earlier migration creates the index, so its table may already hold rows)`;
+    }
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
 import { LOCK_MODES, type LockMode } from '../types';
-import { describeLock, isExistingTable } from './helpers';
+import { describeLock, isExistingTable, unknownIndexDropLock } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
 import { lineOf, sharedTransactionReason } from './support/transactions';
 
@@ -33,7 +33,7 @@ export default defineRule({
     // Per transaction, the strongest write-blocking lock on each existing table so far, and the
     // first statement that took it: kept up to date in one pass (a batch file can be thousands of
     // statements long).
-    const heldByGroup = new Map<readonly number[], Map<string, { mode: LockMode; statement: number }>>();
+    const heldByGroup = new Map<readonly number[], Map<string, Held>>();
     for (const st of ctx.statements) {
       const group = ctx.transactionOf(st.index);
       if (!group) continue;
@@ -46,11 +46,21 @@ export default defineRule({
         const prev = held.get(l.table);
         if (!prev || rank(l.mode) > rank(prev.mode)) held.set(l.table, { mode: l.mode, statement: st.index });
       }
+      // DROP INDEX of an index no migration creates locks a table nobody can name: held all the same.
+      const unknownTable = unknownIndexDropLock(ctx, st);
+      if (unknownTable) held.set(`(statement ${st.index})`, { mode: 'AccessExclusiveLock', statement: st.index, words: unknownTable });
     }
   },
 });
 
-function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held: ReadonlyMap<string, { mode: LockMode; statement: number }>): void {
+/** A write-blocking lock held so far: `words` describes it when its table cannot be named. */
+interface Held {
+  mode: LockMode;
+  statement: number;
+  words?: string;
+}
+
+function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held: ReadonlyMap<string, Held>): void {
   const own = new Map(st.facts.locks.map((l) => [l.table, l.mode]));
   const still = [...held].filter(([table, h]) => !own.has(table) || rank(own.get(table)!) < rank(h.mode));
   if (!still.length) return;
@@ -59,7 +69,7 @@ function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held
   const others = still.length > 1 ? ` (and locks on ${still.length - 1} more table${still.length > 2 ? 's' : ''})` : '';
   ctx.report({
     statement: st.index,
-    message: `While this statement ${slow}, the ${describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${others}. ${sharedTransactionReason(ctx, st.index)}.`,
+    message: `While this statement ${slow}, the ${h.words ?? describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${others}. ${sharedTransactionReason(ctx, st.index)}.`,
     help: 'Move the slow statement (or the one that takes the lock) into a migration folder of its own, so the lock ends before the slow work starts.',
   });
 }

@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
-import { keyOf, listName, quoteAlways } from '../pg/names';
-import { describeLock, displayTable, isExistingTable } from './helpers';
+import { keyOf, listName, quoteAlways, splitKey } from '../pg/names';
+import { describeLock, displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { addConcurrentlyFixes } from './support/fixes';
 
@@ -33,12 +33,26 @@ export default defineRule({
       for (const obj of objects as { List?: { items?: unknown } }[]) {
         const key = keyOf(listName(obj.List?.items));
         const index = st.catalog.indexes.get(key);
-        if (!index || index.origin.migration === ctx.name || !ctx.before.indexes.has(key)) continue;
+        const help = canAddConcurrently ? 'Use DROP INDEX CONCURRENTLY, in a migration folder of its own.' : 'Drop each index with its own DROP INDEX CONCURRENTLY (without CASCADE), each in a migration folder of its own.';
+        if (!index) {
+          // Dropped earlier in this migration, or an index no migration creates: unknown is not
+          // safe, it may exist on a large table.
+          if (ctx.before.indexes.has(key)) continue;
+          const name = quoteAlways(splitKey(key).name);
+          ctx.report({
+            statement: st.index,
+            message: `Dropping index ${name} takes an ACCESS EXCLUSIVE lock on its table (blocks all reads and writes): it waits for every running query on the table, and every new query queues behind it. ${name} is not created by any earlier migration, so its table is not known from the migrations and may already hold rows.`,
+            help,
+            fixes: canAddConcurrently ? addConcurrentlyFixes(ctx, st) : undefined,
+          });
+          continue;
+        }
+        if (index.origin.migration === ctx.name || !ctx.before.indexes.has(key)) continue;
         if (!isExistingTable(ctx, st, index.table)) continue;
         ctx.report({
           statement: st.index,
-          message: `Dropping index ${quoteAlways(index.name)} takes an ${describeLock({ table: index.table, mode: 'AccessExclusiveLock' })}: it waits for every running query on ${displayTable(index.table)}, and every new query queues behind it.`,
-          help: canAddConcurrently ? 'Use DROP INDEX CONCURRENTLY, in a migration folder of its own.' : 'Drop each index with its own DROP INDEX CONCURRENTLY (without CASCADE), each in a migration folder of its own.',
+          message: `Dropping index ${quoteAlways(index.name)} takes an ${describeLock({ table: index.table, mode: 'AccessExclusiveLock' })}: it waits for every running query on ${displayTable(index.table)}, and every new query queues behind it.${notInHistoryNote(ctx, st, index.table)}`,
+          help,
           fixes: canAddConcurrently ? addConcurrentlyFixes(ctx, st) : undefined,
         });
       }

@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, rangeVarName } from '../pg/names';
-import { displayTable, isExistingTable } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { addConcurrentlyFixes } from './support/fixes';
 
@@ -30,7 +30,7 @@ export default defineRule({
       if (!isExistingTable(ctx, st, table)) continue;
       ctx.report({
         statement: st.index,
-        message: `Building this index takes a SHARE lock on ${displayTable(table)}: inserts, updates and deletes wait until the whole build finishes.`,
+        message: `Building this index takes a SHARE lock on ${displayTable(table)}: inserts, updates and deletes wait until the whole build finishes.${notInHistoryNote(ctx, st, table)}`,
         help: 'Use CREATE INDEX CONCURRENTLY, in a migration folder of its own.',
         fixes: addConcurrentlyFixes(ctx, st),
       });

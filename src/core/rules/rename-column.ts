@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, quoteAlways, rangeVarName } from '../pg/names';
-import { displayTable, isExistingTable } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote, tableProvenance } from './helpers';
 import { defineRule } from './rule';
 import { isOriginalColumn } from './support/columns';
 
@@ -28,12 +28,13 @@ export default defineRule({
       if (s.renameType !== 'OBJECT_COLUMN' || (s.relationType && s.relationType !== 'OBJECT_TABLE')) continue;
       const table = keyOf(rangeVarName(s.relation));
       const column: string = s.subname;
-      if (!isExistingTable(ctx, st, table) || st.catalog.table(table)?.kind !== 'table') continue;
-      // A column added earlier in this migration is not used by any running code yet.
-      if (!st.catalog.table(table)?.columns.has(column) || !isOriginalColumn(ctx, st, table, column)) continue;
+      if (!isExistingTable(ctx, st, table) || (st.catalog.table(table)?.kind ?? 'table') !== 'table') continue;
+      // A column added earlier in this migration is not used by any running code yet; on a table the
+      // migrations do not fully show, a column they do not list may still be an original one.
+      if ((!st.catalog.table(table)?.columns.has(column) && tableProvenance(ctx, st, table) === 'history') || !isOriginalColumn(ctx, st, table, column)) continue;
       ctx.report({
         statement: st.index,
-        message: `Renames column ${quoteAlways(column)} of ${displayTable(table)} to ${quoteAlways(s.newname)}: application instances still running the previous Prisma Client select ${quoteAlways(column)} and fail until they are all redeployed.`,
+        message: `Renames column ${quoteAlways(column)} of ${displayTable(table)} to ${quoteAlways(s.newname)}: application instances still running the previous Prisma Client select ${quoteAlways(column)} and fail until they are all redeployed.${notInHistoryNote(ctx, st, table)}`,
         help: `Keep the column name and rename only the field: add @map(${JSON.stringify(column)}) to it in schema.prisma.`,
       });
     }

@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, quoteAlways, rangeVarName } from '../pg/names';
-import { displayTable, isExistingTable } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -26,11 +26,12 @@ export default defineRule({
       const s = nodeBody(st.sql.node);
       if (s.renameType !== 'OBJECT_TABLE') continue;
       const table = keyOf(rangeVarName(s.relation));
-      if (!isExistingTable(ctx, st, table) || st.catalog.table(table)?.kind !== 'table') continue;
+      // A relation no migration creates may be a table: unknown is not safe.
+      if (!isExistingTable(ctx, st, table) || (st.catalog.table(table)?.kind ?? 'table') !== 'table') continue;
       const old = displayTable(table);
       ctx.report({
         statement: st.index,
-        message: `Renames table ${old} to ${quoteAlways(s.newname)}: application instances still running the previous Prisma Client query ${old} and fail until they are all redeployed.`,
+        message: `Renames table ${old} to ${quoteAlways(s.newname)}: application instances still running the previous Prisma Client query ${old} and fail until they are all redeployed.${notInHistoryNote(ctx, st, table)}`,
         help: `Keep the table name and rename only the model: add @@map(${JSON.stringify(rangeVarName(s.relation).name)}) to it in schema.prisma.`,
       });
     }

@@ -52,6 +52,12 @@ export interface MigrationReport {
   related?: RelatedLocation[];
   /** A lower default severity for this finding than the rule's (a configured severity still wins). */
   severity?: Severity;
+  /**
+   * The rule cannot tell whether the hazard applies: it needs a fact the migrations do not show
+   * (e.g. the current type of a column of a table no migration creates). Reported as a note
+   * (severity info, `uncertain: true`) instead of passing silently.
+   */
+  cannotTell?: boolean;
 }
 
 export interface SchemaContext {

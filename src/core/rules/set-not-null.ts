@@ -1,7 +1,7 @@
 import { defaultConstraintName } from '../catalog/apply';
 import { displayTable, quoteAlways, splitKey } from '../pg/names';
 import type { Fix } from '../types';
-import { alterTableCommands, isExistingTable } from './helpers';
+import { alterTableCommands, isExistingTable, notInHistoryNote, tableProvenance } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
 import { columnCommandRange } from './support/columns';
 import { followUpMigrationPath } from './support/fixes';
@@ -34,13 +34,15 @@ export default defineRule({
         const column: string = cmd.name;
         const t = st.catalog.table(table);
         const col = t?.columns.get(column);
-        if (!t || !col || col.notNull) continue; // unknown, or already NOT NULL: nothing to scan
-        const proven = [...t.constraints.values()].some((c) => c.type === 'check' && c.validated && c.expression === `${quoteAlways(column)} IS NOT NULL`);
+        // Already NOT NULL, or a column that does not exist (the statement fails): nothing to scan.
+        // On a table the migrations do not fully show, neither is known: the scan may happen.
+        if (col?.notNull || (!col && tableProvenance(ctx, st, table) === 'history')) continue;
+        const proven = [...(t?.constraints.values() ?? [])].some((c) => c.type === 'check' && c.validated && c.expression === `${quoteAlways(column)} IS NOT NULL`);
         if (proven) continue;
         ctx.report({
           statement: st.index,
           range: columnCommandRange(ctx, st, 'ALTER\\s+(?:COLUMN\\s+)?', column, '\\s+SET\\s+NOT\\s+NULL'),
-          message: `SET NOT NULL on ${quoteAlways(column)} scans every row of ${displayTable(table)} under an ACCESS EXCLUSIVE lock, which blocks all reads and writes of the table until the scan finishes.`,
+          message: `SET NOT NULL on ${quoteAlways(column)} scans every row of ${displayTable(table)} under an ACCESS EXCLUSIVE lock, which blocks all reads and writes of the table until the scan finishes.${notInHistoryNote(ctx, st, table)}`,
           help: `Add CHECK (${quoteAlways(column)} IS NOT NULL) NOT VALID first, VALIDATE it in a later migration (reads and writes continue), then SET NOT NULL: PostgreSQL 12+ skips the scan.`,
           fixes: commands.length === 1 ? [checkFirstFix(ctx, st, table, column)] : undefined,
         });

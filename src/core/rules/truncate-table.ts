@@ -1,6 +1,6 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { keyOf, rangeVarName } from '../pg/names';
-import { displayTable, isExistingTable } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -44,7 +44,7 @@ export default defineRule({
       const list = (keys: string[]) => keys.map(displayTable).join(', ');
       ctx.report({
         statement: st.index,
-        message: `Deletes every row of ${list(tables)}${cascaded.length ? ` and, through CASCADE, of ${list(cascaded)}` : ''}, under an ACCESS EXCLUSIVE lock (blocks all reads and writes); the rows can only come back from a backup.`,
+        message: `Deletes every row of ${list(tables)}${cascaded.length ? ` and, through CASCADE, of ${list(cascaded)}` : ''}, under an ACCESS EXCLUSIVE lock (blocks all reads and writes); the rows can only come back from a backup.${tables.map((t) => notInHistoryNote(ctx, st, t)).join('')}`,
         help: 'Take a backup and make sure emptying the table is intended on every environment; to remove only some rows, use DELETE with a WHERE clause.',
       });
     }

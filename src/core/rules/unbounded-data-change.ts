@@ -1,6 +1,6 @@
 import { nodeBody, nodeType } from '../pg/ast';
 import { keyOf, rangeVarName } from '../pg/names';
-import { displayTable, isExistingTable } from './helpers';
+import { displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -32,9 +32,9 @@ export default defineRule({
       ctx.report({
         statement: st.index,
         message:
-          type === 'UpdateStmt'
+          (type === 'UpdateStmt'
             ? `Updates every row of ${t} in one transaction: each row stays locked against other writes until the migration commits, and a large table bloats and writes a burst of WAL.`
-            : `Deletes every row of ${t} in one transaction: the table is emptied, each row stays locked until the migration commits, and a large table bloats until VACUUM catches up.`,
+            : `Deletes every row of ${t} in one transaction: the table is emptied, each row stays locked until the migration commits, and a large table bloats until VACUUM catches up.`) + notInHistoryNote(ctx, st, table),
         help: 'Add a WHERE clause so only the rows that need it change; on a large table, run the change in batches (by primary-key range) outside the migration.',
       });
     }

@@ -1,6 +1,6 @@
 import { strings } from '../pg/ast';
 import { quoteAlways, splitKey } from '../pg/names';
-import { alterTableCommands, describeLock, displayTable, isExistingTable } from './helpers';
+import { alterTableCommands, describeLock, displayTable, isExistingTable, notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 
 export default defineRule({
@@ -39,7 +39,7 @@ export default defineRule({
         const ix = quoteAlways(name ?? `${splitKey(table).name}_${strings(con.keys).join('_')}_key`);
         ctx.report({
           statement: st.index,
-          message: `Adding ${what} ${name ? quoteAlways(name) + ' ' : ''}builds its unique index while holding an ${describeLock({ table, mode: 'AccessExclusiveLock' })} for the whole build.`,
+          message: `Adding ${what} ${name ? quoteAlways(name) + ' ' : ''}builds its unique index while holding an ${describeLock({ table, mode: 'AccessExclusiveLock' })} for the whole build.${notInHistoryNote(ctx, st, table)}`,
           help: `Build the index first with CREATE UNIQUE INDEX CONCURRENTLY ${ix} ON ${displayTable(table)}(${columns}) in a migration folder of its own, then ADD CONSTRAINT ... ${con.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${ix}.`,
         });
       }

@@ -2,6 +2,7 @@ import { calledFunctions, type PgNode } from '../pg/ast';
 import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
 import { isVolatileExpression } from '../analysis/locks';
+import { notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { columnsAddedToExistingTables } from './support/columns';
 
@@ -33,7 +34,7 @@ export default defineRule({
       ctx.report({
         statement: st.index,
         range: range(),
-        message: `Adding ${column} to ${displayTable(table)} ${source} computes a value for every existing row: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, which blocks all reads and writes until it finishes.`,
+        message: `Adding ${column} to ${displayTable(table)} ${source} computes a value for every existing row: PostgreSQL rewrites the table and its indexes under an ACCESS EXCLUSIVE lock, which blocks all reads and writes until it finishes.${notInHistoryNote(ctx, st, table)}`,
         help: `Add ${column} without the default, then SET DEFAULT in a separate statement (new rows only), and backfill existing rows in batches outside the migration.`,
       });
     }

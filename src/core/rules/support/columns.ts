@@ -2,7 +2,7 @@
 import { nodeBody, nodeType } from '../../pg/ast';
 import { keyOf, rangeVarName } from '../../pg/names';
 import type { SourceRange } from '../../types';
-import { alterTableCommands } from '../helpers';
+import { alterTableCommands, tableProvenance } from '../helpers';
 import type { PgNode } from '../../pg/ast';
 import type { AnalyzedStatement, MigrationContext } from '../rule';
 import { isExistingTable } from '../helpers';
@@ -11,13 +11,18 @@ import { isExistingTable } from '../helpers';
  * Whether `column` of `table` at statement `st` is the column that existed before this migration:
  * the catalog had it, and no earlier statement of this migration dropped it, renamed it away, or
  * renamed another column into its name (a column re-created in the migration holds no old data
- * and is unknown to running code).
+ * and is unknown to running code). On a table the migrations do not fully show (none creates it,
+ * or a DO block changed it), any column this migration did not add may be an original one.
  */
 export function isOriginalColumn(ctx: MigrationContext, st: AnalyzedStatement, table: string, column: string): boolean {
-  if (!ctx.before.table(table)?.columns.has(column)) return false;
+  if (!ctx.before.table(table)?.columns.has(column)) {
+    const provenance = tableProvenance(ctx, st, table);
+    if (provenance !== 'not-in-history' && provenance !== 'uncertain') return false;
+  }
   for (const o of ctx.statements.slice(0, st.index)) {
     for (const { table: t, cmd } of alterTableCommands(o)) {
       if (t === table && cmd.subtype === 'AT_DropColumn' && cmd.name === column) return false;
+      if (t === table && cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname === column) return false;
     }
     if (nodeType(o.sql.node) === 'RenameStmt') {
       const r = nodeBody(o.sql.node);
