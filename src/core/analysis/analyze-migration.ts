@@ -53,9 +53,11 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
     statements.push({ index: sql.index, sql, facts, catalog: snapshot });
     applyStatement(current, sql.node, { migration: input.name, statementIndex: sql.index, range: sql.range }, sql.text);
     // New means created by this migration (before or by this statement), not merely absent from the
-    // history: a table no migration creates may already exist, with rows.
-    const created = snapshot;
-    if (facts.newTables.length) facts.newTables = facts.newTables.filter((t) => created.tables.has(t) || current.tables.has(t));
+    // history: a table no migration creates may already exist, with rows, and a table renamed here
+    // is the old one.
+    const createdHere = (c: Catalog, t: string) => c.table(t)?.origin.migration === input.name;
+    const at = snapshot;
+    if (facts.newTables.length) facts.newTables = facts.newTables.filter((t) => createdHere(at, t) || createdHere(current, t));
   }
 
   const { transactions, explicit } = transactionsOf(parsed.statements, execution.mode);

@@ -101,7 +101,10 @@ function createTable(catalog: Catalog, s: PgNode, origin: Origin): void {
   const key = keyOf(n);
   // Temporary tables live in the session's own schema and vanish with it: not part of the database.
   if (s.relation?.relpersistence === 't') return catalog.addOther(`temp-table:${key}`);
-  if (catalog.table(key) && s.if_not_exists) return;
+  const existing = catalog.table(key);
+  if (existing && s.if_not_exists) return;
+  // The table is there (as far as the catalog can tell): PostgreSQL rejects the CREATE (42P07).
+  if (existing && !catalog.isUncertain(key)) return;
   const table = emptyTable(n.schema, n.name, s.partspec ? 'partitioned' : 'table', origin, false);
   if (s.inhRelations?.length || s.ofTypename || s.partbound) table.uncertain = true;
   catalog.addTable(key, table);

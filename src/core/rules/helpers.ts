@@ -26,12 +26,13 @@ export type TableProvenance = 'created-here' | 'history' | 'uncertain' | 'not-in
 
 export function tableProvenance(ctx: MigrationContext, st: AnalyzedStatement, table: string): TableProvenance {
   // Created by an earlier statement of this migration, or by this one (it is there just after), also
-  // after a DROP of the old one; unless that statement only creates it when it is missing (IF NOT
-  // EXISTS, OR REPLACE): then it may have existed all along.
+  // after a DROP of the old one. (CREATE TABLE IF NOT EXISTS and CREATE OR REPLACE VIEW of a relation
+  // no migration creates count as creating it: that is what they do in a complete history.)
   const after = ctx.statements[st.index + 1]?.catalog ?? ctx.after;
   const now = st.catalog.table(table) ?? after.table(table);
-  if (now && now.origin.migration === ctx.name && !createsOnlyIfMissing(ctx, now.origin)) return 'created-here';
-  if (!ctx.before.tables.has(table)) return 'not-in-history';
+  if (now && now.origin.migration === ctx.name) return 'created-here';
+  // Not there before and not made by this migration (a table renamed here keeps its origin).
+  if (!ctx.before.tables.has(table) && !now) return 'not-in-history';
   return st.catalog.isUncertain(table) || ctx.before.isUncertain(table) ? 'uncertain' : 'history';
 }
 
@@ -40,13 +41,6 @@ export function tableProvenance(ctx: MigrationContext, st: AnalyzedStatement, ta
  * migration. Unknown is not safe: a table the history never creates, or one it lost track of, is
  * an existing table of unknown size for every locking, rewrite and data-loss rule.
  */
-function createsOnlyIfMissing(ctx: MigrationContext, origin: Origin): boolean {
-  if (origin.migration !== ctx.name) return false;
-  const node = ctx.statements[origin.statementIndex]?.sql.node;
-  const s = nodeBody(node);
-  return (nodeType(node) === 'CreateStmt' && s.if_not_exists === true) || (nodeType(node) === 'ViewStmt' && s.replace === true) || (nodeType(node) === 'CreateTableAsStmt' && s.if_not_exists === true);
-}
-
 export function isExistingTable(ctx: MigrationContext, st: AnalyzedStatement, table: string): boolean {
   return tableProvenance(ctx, st, table) !== 'created-here';
 }
