@@ -37,8 +37,18 @@ export interface RecordFieldView {
   value: string;
 }
 
+/** One line of the verdict the checklist opens with (the core's VerdictLine, plain text). */
+export interface VerdictView {
+  key: string;
+  label: string;
+  text: string;
+  points: string[];
+}
+
 export interface ChecklistViewModel {
   migration: string;
+  /** Will the deploy fail, data, locks, atomicity, Prisma's warnings, what to do before merging. */
+  verdict: VerdictView[];
   /** The migration folder relative to the workspace folder, for display. */
   folder: string;
   summary: string[];
@@ -179,6 +189,8 @@ export interface ReviewViewModel {
   statements: StatementView[];
   onDelete: OnDeleteChangeView[];
   checklist: ChecklistStatusView | null;
+  /** The checklist's verdict (empty when the checklist could not be built). */
+  verdict: VerdictView[];
   notices: string[];
   actions: { dryRun: boolean };
   /** The latest dry run of exactly this text (each statement's `observed` has the details), or null. */

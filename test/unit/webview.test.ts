@@ -14,7 +14,7 @@ import { checklistForMigration, parseChecklistMarkdown, updateChecklistFile, typ
 import { discoverProject } from '../../src/core/project/discover';
 import * as core from '../../src/extension/core-api';
 import { dispatchChecklistMessage, dispatchReviewMessage, type ChecklistViewActions, type ReviewPanelActions } from '../../src/extension/checklist/dispatch';
-import { checklistStatus, checklistViewModel, foreignKeyChanges, reviewViewModel } from '../../src/extension/checklist/view-models';
+import { checklistStatus, checklistViewModel, foreignKeyChanges, reviewViewModel, verdictView } from '../../src/extension/checklist/view-models';
 import { contentSecurityPolicy, jsonForScript, webviewHtml } from '../../src/extension/checklist/webview-html';
 import {
   CHECKLIST_TO_HOST_TYPES,
@@ -243,6 +243,7 @@ async function hostileFixture(): Promise<Fixture> {
     before: analysis.migrations[at - 1].after,
     file: 'prisma/migrations/20250201000000_hostile/migration.sql',
     checklist: checklistStatus(mc.checklist, null),
+    verdict: verdictView(mc.checklist),
     dryRun: true,
     revision: 1,
   });
@@ -350,6 +351,20 @@ describe('webview HTML with hostile identifiers and comments', function () {
     for (const s of [IDX, FK]) assert.ok(text.includes(s), `${s} is not shown as text`);
     assert.ok(text.includes('ON DELETE') || text.includes('SET NULL'), 'the onDelete change is missing');
     assert.ok(!/<img|<svg|<b /.test(html));
+  });
+
+  it('both the Checklist view and the review panel open with the verdict, identifiers as text', () => {
+    const model = checklistViewModel(fx.mc.checklist, null, { folder: 'prisma/migrations/x', unsavedInEditor: false });
+    for (const [html, next] of [
+      [toHtml(renderChecklist(model, initialUiState())), 'Pre-deployment'],
+      [toHtml(renderReview(fx.review, { notice: null })), 'How Prisma runs this file'],
+    ]) {
+      const text = textContent(assertInert(html));
+      assert.ok(text.includes(`Locks: 2 existing tables locked:ACCESS EXCLUSIVE on "${IMG}"`), text.slice(0, 600));
+      assert.ok(text.indexOf('Verdict') >= 0 && text.indexOf('Verdict') < text.indexOf(next), `the verdict does not come before ${next}`);
+      assert.ok(!/<img|<svg|<b /.test(html));
+    }
+    assert.deepEqual(model.verdict.map((v) => v.key), ['deploy', 'data', 'locks', 'atomic', 'before-merge']);
   });
 
   it('the panel page embeds the model as inert JSON, with one nonce script and a strict CSP', () => {
@@ -473,7 +488,7 @@ describe('checklist and review view models', () => {
     assert.equal(items.find((i) => i.id === b.id)?.note, 'two\nlines');
     assert.equal(model.record.find((r) => r.key === 'deployedBy')?.value, 'Ana');
     assert.equal(model.fileExists, true);
-    assert.deepEqual(model.sections.map((s) => s.id), ['pre', 'deploy', 'verify', 'monitor', 'rollback', 'signoff'].filter((id) => list.items.some((i) => i.section === id)));
+    assert.deepEqual(model.sections.map((s) => s.id), ['pre', 'app', 'deploy', 'verify', 'monitor', 'rollback', 'signoff'].filter((id) => list.items.some((i) => i.section === id)));
   });
 
   it('say why a tick was reset when the statement behind it changed', () => {

@@ -11,10 +11,14 @@ import { fkActionLetter } from '../catalog/model';
 import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, listName, quoteAlways, quoteLiteral, rangeVarName, splitKey } from '../pg/names';
 import { columnTypeOf, isNarrowing } from '../pg/types';
-import { lockName, whatLockBlocks } from '../rules/helpers';
+import { lockName } from '../rules/helpers';
 import type { SqlStatement } from '../sql/parse-migration';
-import type { Checklist, ChecklistItem } from './model';
-import { rollbackPlan } from './rollback';
+import { alterCmds } from './alter-commands';
+import { applicationSteps } from './application-steps';
+import { lockWindows } from './lock-windows';
+import type { Checklist, ChecklistItem, ItemDraft } from './model';
+import { forgetMigrationSql, rollbackPlan, rollbackRunCommand } from './rollback';
+import { buildVerdict, windowWords } from './verdict';
 
 export interface ChecklistInput {
   analysis: MigrationAnalysis;
@@ -37,13 +41,16 @@ function normalizeSql(text: string): string {
 
 class Builder {
   readonly items: ChecklistItem[] = [];
+  /** Data conditions under which a statement fails, from the pre-checks. */
+  readonly failsIf: { text: string; line?: number }[] = [];
   private readonly seen = new Set<string>();
 
-  add(item: Omit<ChecklistItem, 'fingerprint'> & { basis?: string }): void {
+  add(item: ItemDraft): void {
     let id = item.id;
     for (let n = 2; this.seen.has(id); n++) id = `${item.id}.${n}`;
     this.seen.add(id);
-    const { basis, ...rest } = item;
+    const { basis, failsIf, ...rest } = item;
+    if (failsIf) this.failsIf.push({ text: failsIf, line: item.line });
     this.items.push({ ...rest, id, fingerprint: fingerprint(id, basis ?? '', item.code?.text ?? '', item.expected ?? '') });
   }
 }
@@ -72,16 +79,20 @@ export function buildChecklist(input: ChecklistInput): Checklist {
     for (const l of facts[f.statementIndex]?.facts.locks ?? []) if (before.tables.has(l.table)) heavyTables.add(l.table);
   }
 
+  // A file that only builds indexes CONCURRENTLY changes no data: no backup ritual, the real risk is an INVALID index.
+  const onlyConcurrentIndexes = statements.length > 0 && statements.every(isConcurrentIndex) && !analysis.findings.some((f) => f.severity === 'error');
+  if (onlyConcurrentIndexes) heavyTables.clear();
+
   // ---- Pre-deployment
   const backupFile = `backup_${name}_$(date +%Y%m%d_%H%M%S).dump`;
-  b.add({
+  if (!onlyConcurrentIndexes) b.add({
     id: 'pre.backup',
     section: 'pre',
     title: 'Take a full backup of the production database',
     detail: 'Custom format, so single tables can be restored. Keep it until the migration has been verified.',
     code: { lang: 'sh', text: `pg_dump "$DATABASE_URL" --format=custom --no-owner --file=${backupFile}` },
   });
-  b.add({
+  if (!onlyConcurrentIndexes) b.add({
     id: 'pre.backup-verify',
     section: 'pre',
     title: 'Verify the backup is readable and not empty',
@@ -106,10 +117,14 @@ export function buildChecklist(input: ChecklistInput): Checklist {
     section: 'pre',
     title: 'Review the migration SQL and every Preflight finding',
     detail: analysis.findings.length
-      ? `${analysis.findings.length} finding(s): ${[...new Set(analysis.findings.map((f) => f.rule))].join(', ')}.`
+      ? `${analysis.findings.length} ${analysis.findings.length === 1 ? 'finding' : 'findings'}: ${[...new Set(analysis.findings.map((f) => f.rule))].join(', ')}.`
       : 'Preflight found nothing to flag.',
     basis: analysis.findings.map((f) => `${f.rule}@${f.range.start.line}`).join(','),
   });
+
+  // ---- Application changes
+  const steps = applicationSteps(analysis, before);
+  for (const step of steps) b.add(step);
 
   // ---- Deployment
   const schemaArg = input.schemaRelative ? ` --schema ${input.schemaRelative}` : '';
@@ -121,7 +136,7 @@ export function buildChecklist(input: ChecklistInput): Checklist {
     expected: `only ${name} is pending; no failed migrations`,
   });
   const ex = analysis.report.execution;
-  b.add({
+  if (!onlyConcurrentIndexes) b.add({
     id: 'deploy.mode',
     section: 'deploy',
     title: ex.mode === 'batch' ? 'Know that the file runs as one transaction' : 'Know that the file runs statement by statement, not atomically',
@@ -131,29 +146,26 @@ export function buildChecklist(input: ChecklistInput): Checklist {
         : `${capitalize(ex.reason)}. If a statement fails, the ones before it stay applied: fix forward, then \`npx prisma migrate resolve --applied ${name}\` or --rolled-back.`,
     basis: `${ex.mode} ${ex.reason}`,
   });
-  facts.forEach((s, i) => {
-    for (const l of s.facts.locks) {
-      if (!before.tables.has(l.table)) continue;
-      if (l.mode !== 'AccessExclusiveLock' && l.mode !== 'ShareLock' && l.mode !== 'ShareRowExclusiveLock' && l.mode !== 'ExclusiveLock') continue;
-      const rewrite = s.facts.rewrites.includes(l.table);
-      b.add({
-        id: `deploy.lock.${i}.${idPart(l.table)}`,
-        section: 'deploy',
-        title: `${lockName(l.mode)} lock on ${displayTable(l.table)}${rewrite ? ", table rewrite" : ""}`,
-        detail: `It ${whatLockBlocks(l.mode)} for as long as the statement${ex.mode === 'batch' ? ' (and, in one batch, the rest of the file)' : ''} runs${rewrite ? '; the rewrite takes time proportional to the table size' : ''}. Deploy outside peak hours, with a lock_timeout so it gives up rather than queue every query behind it.`,
-        statementIndex: i,
-        line: s.range.start.line,
-        basis: normalizeSql(statements[i].text),
-      });
-    }
-  });
+  const windows = lockWindows(analysis, before);
+  for (const w of windows) {
+    const first = facts[w.statements[0]];
+    b.add({
+      id: `deploy.lock.${idPart(w.table)}`,
+      section: 'deploy',
+      title: `Maintenance window for ${displayTable(w.table)}: ${lockName(w.mode)} lock${w.rewriteLines.length ? ', table rewrite' : ''}`,
+      detail: `${capitalize(windowWords(w))}. Deploy outside peak hours, with a lock_timeout so it gives up rather than queue every query behind it.`,
+      statementIndex: w.statements[0],
+      line: first.range.start.line,
+      basis: `${w.mode} ${w.until.kind} ${w.statements.map((i) => normalizeSql(statements[i].text)).join(' | ')}`,
+    });
+  }
   statements.forEach((st, i) => {
     if (isConcurrentIndex(st)) {
       b.add({
         id: `deploy.concurrently.${i}`,
         section: 'deploy',
         title: "If the concurrent index build fails, drop the INVALID index before retrying",
-        detail: 'A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind and the migration marked failed; re-running it fails on the existing name.',
+        detail: 'The risk of CREATE INDEX CONCURRENTLY: it blocks no reads or writes, but waits for transactions older than itself, and if it fails (a deadlock, a unique violation, a cancel) it leaves an INVALID index behind that is not used yet slows every write, and the migration marked failed; re-running it fails on the existing name.',
         code: { lang: 'sql', text: `SELECT indexrelid::regclass AS index, indisvalid FROM pg_index WHERE NOT indisvalid;\n-- then, for the index of this migration:\nDROP INDEX CONCURRENTLY IF EXISTS ${indexDisplay(st)};` },
         statementIndex: i,
         line: st.range.start.line,
@@ -190,7 +202,7 @@ export function buildChecklist(input: ChecklistInput): Checklist {
     },
     expected: 'no rows, or rows that clear within seconds',
   });
-  b.add({
+  if (!onlyConcurrentIndexes) b.add({
     id: 'monitor.locks',
     section: 'monitor',
     title: 'Check for lock waits on the tables this migration touches',
@@ -222,23 +234,47 @@ export function buildChecklist(input: ChecklistInput): Checklist {
   for (const loss of plan.irreversible) {
     b.add({ id: `rollback.irreversible.${idPart(loss.key)}`, section: 'rollback', title: loss.title, detail: 'Only the backup brings this back.', basis: loss.key });
   }
+  const buildsOutsideTransaction = statements.some(isConcurrentIndex) && !analysis.findings.some((f) => f.rule === 'concurrently-in-transaction');
+  const downSql = `${input.migrationsDirRelative}/${name}/down.sql`;
+  const run = rollbackRunCommand(plan, downSql, schemaArg);
+  b.add({
+    id: 'rollback.failed',
+    section: 'rollback',
+    title: 'If migrate deploy failed: mark the migration rolled back, fix it, deploy again',
+    detail:
+      ex.mode === 'batch'
+        ? `The file runs as one transaction, so nothing of it stayed applied${buildsOutsideTransaction ? ', except the INVALID index a failed CREATE INDEX CONCURRENTLY leaves behind: drop it first (see Deployment)' : ''}. Prisma refuses further deploys (P3009) until the failed migration is resolved.`
+        : `The statements before the failure stayed applied: undo them first with the matching part of down.sql (${run.why}). Prisma refuses further deploys (P3009) until the failed migration is resolved.`,
+    code: { lang: 'sh', text: `${ex.mode === 'batch' ? '' : `${run.command}  # only what ran\n`}npx prisma migrate resolve --rolled-back ${name}${schemaArg}` },
+    basis: ex.mode,
+  });
   b.add({
     id: 'rollback.run',
     section: 'rollback',
-    title: 'To roll back: run down.sql, then mark the migration rolled back',
-    code: { lang: 'sh', text: `npx prisma db execute --file ${input.migrationsDirRelative}/${name}/down.sql${schemaArg}\nnpx prisma migrate resolve --rolled-back ${name}${schemaArg}` },
+    title: 'To undo a deploy that succeeded: run down.sql, make Prisma forget the migration, revert its commit',
+    detail: `${run.why} prisma migrate resolve --rolled-back accepts only a failed migration (P3012), so the row in _prisma_migrations is deleted by hand; revert the commit that added ${name}, or the next deploy applies it again.`,
+    code: { lang: 'sh', text: `${run.command}\necho "${forgetMigrationSql(name)}" | npx prisma db execute --stdin${schemaArg}` },
+    basis: run.command,
   });
 
   // ---- Sign-off
   b.add({ id: 'signoff.reviewed', section: 'signoff', title: 'SQL and checklist reviewed by a second person' });
   b.add({ id: 'signoff.verified', section: 'signoff', title: 'Verification queries returned the expected results' });
-  b.add({ id: 'signoff.monitored', section: 'signoff', title: 'Monitoring clean for the agreed period' });
+  if (!onlyConcurrentIndexes) b.add({ id: 'signoff.monitored', section: 'signoff', title: 'Monitoring clean for the agreed period' });
 
   const summary = [
-    `${statements.length} statement(s); ${ex.mode === 'batch' ? 'runs as one batch' : 'runs statement by statement'} (${ex.reason}).`,
+    `${statements.length} ${statements.length === 1 ? 'statement' : 'statements'}; ${ex.mode === 'batch' ? 'runs as one batch' : 'runs statement by statement'} (${ex.reason}).`,
     analysis.findings.length ? `Findings: ${countBy(analysis.findings.map((f) => f.severity))}.` : 'No findings.',
   ];
-  return { migration: name, summary, items: b.items };
+  const verdict = buildVerdict({
+    analysis,
+    windows,
+    failsIf: b.failsIf,
+    plan,
+    applicationSteps: steps.map((s) => s.title),
+    concurrentIndexLines: buildsOutsideTransaction ? statements.filter(isConcurrentIndex).map((st) => st.range.start.line) : [],
+  });
+  return { migration: name, verdict, summary, items: b.items };
 }
 
 function capitalize(s: string): string {
@@ -259,14 +295,6 @@ function indexDisplay(st: SqlStatement): string {
   const s = nodeBody(st.node);
   const rel = rangeVarName(s.relation);
   return `${quoteAlways(rel.schema)}.${quoteAlways(s.idxname ?? '<index name>')}`;
-}
-
-function alterCmds(st: SqlStatement): { table: string; cmd: PgNode }[] {
-  if (nodeType(st.node) !== 'AlterTableStmt') return [];
-  const s = nodeBody(st.node);
-  if (s.objtype && s.objtype !== 'OBJECT_TABLE') return [];
-  const table = keyOf(rangeVarName(s.relation));
-  return (s.cmds ?? []).map((c: PgNode) => ({ table, cmd: c.AlterTableCmd ?? {} }));
 }
 
 function fkCondition(c: Constraint): { join: string; missing: string; present: string } {
@@ -300,6 +328,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
             detail: `Rows of ${t} whose key points at no ${displayTable(saved.foreignKey.refTable)} row make the statement fail.`,
             code: { lang: 'sql', text: `SELECT count(*) AS orphans\nFROM ${t} c\nLEFT JOIN ${displayTable(saved.foreignKey.refTable)} p ON ${join}\nWHERE ${present} AND ${missing};` },
             expected: '0',
+            failsIf: `a row of ${t} points at no ${displayTable(saved.foreignKey.refTable)} row through ${quoteAlways(saved.name)}`,
             statementIndex: i,
             line,
             basis,
@@ -315,6 +344,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           title: `Check ${t}.${quoteAlways(cmd.name)} has no NULLs before SET NOT NULL`,
           code: { lang: 'sql', text: `SELECT count(*) AS nulls FROM ${t} WHERE ${quoteAlways(cmd.name)} IS NULL;` },
           expected: '0 (otherwise the statement fails)',
+          failsIf: `${t}.${quoteAlways(cmd.name)} holds a NULL`,
           statementIndex: i,
           line,
           basis,
@@ -332,6 +362,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
             title: `Check ${t} is empty: required column ${quoteAlways(def.colname)} is added without a default`,
             code: { lang: 'sql', text: `SELECT count(*) AS row_count FROM ${t};` },
             expected: '0 (otherwise the statement fails: existing rows would have NULL)',
+            failsIf: `${t} has any row (required column ${quoteAlways(def.colname)} has no default)`,
             statementIndex: i,
             line,
             basis,
@@ -355,6 +386,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           detail: `The column changes from ${col.type.display} to ${to.display}: values that do not fit make the statement fail or are rounded.`,
           code: { lang: 'sql', text: query },
           expected: '0',
+          failsIf: to.base === 'numeric' && to.mods.length ? `a value of ${t}.${c} has more than ${to.mods[0] - (to.mods[1] ?? 0)} digits before the decimal point` : `a value of ${t}.${c} does not fit ${to.display}`,
           statementIndex: i,
           line,
           basis,
@@ -388,6 +420,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           title: `Check no row still uses ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}`,
           code: { lang: 'sql', text: users.map(({ table, column }) => `SELECT ${quoteLiteral(`${splitKey(table).name}.${column}`)} AS col, count(*) FROM ${displayTable(table)} WHERE ${quoteAlways(column)}::text IN (${removed.map(quoteLiteral).join(', ')})`).join('\nUNION ALL\n') + ';' },
           expected: '0 in every row (otherwise the type change fails)',
+          failsIf: `a row still holds ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}`,
           statementIndex: i,
           line,
           basis,
@@ -432,6 +465,7 @@ function duplicates(b: Builder, table: string, cols: string[], i: number, line: 
     title: `Check for duplicate (${list}) in ${t} before ${quoteAlways(name)}`,
     code: { lang: 'sql', text: `SELECT ${list}, count(*) AS copies\nFROM ${t}\nWHERE ${cols.map((c) => `${quoteAlways(c)} IS NOT NULL`).join(' AND ')}\nGROUP BY ${list}\nHAVING count(*) > 1\nLIMIT 20;` },
     expected: 'no rows (otherwise the statement fails)',
+    failsIf: `${t} holds duplicate (${list})`,
     statementIndex: i,
     line,
     basis,

@@ -4,7 +4,7 @@
  * text editor, a merge — so parsing is forgiving: ticks, notes and record fields are read back
  * by id, and nothing a person wrote is dropped on regeneration.
  */
-import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState, type Checklist, type ChecklistItem, type ChecklistState } from './model';
+import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState, type Checklist, type ChecklistItem, type ChecklistState, type VerdictLine } from './model';
 
 export const CHECKLIST_FILE = 'preflight-checklist.md';
 const MARKER = '<!-- preflight-checklist v1 -->';
@@ -25,6 +25,7 @@ export interface RenderOptions {
 
 export function renderChecklist(list: Checklist, state: ChecklistState, options: RenderOptions = {}): string {
   const out: string[] = [`# Pre-flight checklist: ${list.migration}`, '', MARKER, '', ...list.summary.map((s) => `> ${s}`), ''];
+  if (list.verdict.length) out.push(...renderVerdict(list.verdict));
   out.push('Tick items with `[x]` and write after `Notes:`; `preflight checklist` regenerates the file and keeps both for items that still apply.', '');
   for (const section of SECTION_ORDER) {
     const items = list.items.filter((i) => i.section === section);
@@ -42,6 +43,17 @@ export function renderChecklist(list: Checklist, state: ChecklistState, options:
     out.push('');
   }
   return out.join('\n');
+}
+
+/** The verdict as a plain list (no task boxes: it is regenerated, never ticked). */
+function renderVerdict(verdict: VerdictLine[]): string[] {
+  const out = ['## Verdict', ''];
+  for (const v of verdict) {
+    out.push(`- **${v.label}:** ${v.text}`.trimEnd());
+    for (const p of v.points) out.push(`  - ${p}`);
+  }
+  out.push('');
+  return out;
 }
 
 function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | undefined): string[] {

@@ -1,9 +1,10 @@
 /** The deployment checklist of one migration, as plain data. */
 
-export type SectionId = 'pre' | 'deploy' | 'verify' | 'monitor' | 'rollback' | 'signoff';
+export type SectionId = 'pre' | 'app' | 'deploy' | 'verify' | 'monitor' | 'rollback' | 'signoff';
 
 export const SECTION_TITLES: Record<SectionId, string> = {
   pre: 'Pre-deployment',
+  app: 'Application changes',
   deploy: 'Deployment',
   verify: 'Post-deployment verification',
   monitor: 'Monitoring',
@@ -11,7 +12,7 @@ export const SECTION_TITLES: Record<SectionId, string> = {
   signoff: 'Sign-off',
 };
 
-export const SECTION_ORDER: SectionId[] = ['pre', 'deploy', 'verify', 'monitor', 'rollback', 'signoff'];
+export const SECTION_ORDER: SectionId[] = ['pre', 'app', 'deploy', 'verify', 'monitor', 'rollback', 'signoff'];
 
 export interface ChecklistItem {
   /** Stable across regenerations while the item still applies, e.g. `pre.orphans.Product_session_id_fkey`. */
@@ -46,8 +47,21 @@ export const RECORD_FIELDS: RecordField[] = [
   { key: 'reviewedBy', label: 'Reviewed by' },
 ];
 
+/**
+ * The top of the checklist, before any section: will the deploy fail, does it lose data, what is
+ * locked and for how long, is the file atomic, what to do before merging. Plain text (identifiers
+ * quoted as PostgreSQL spells them), one entry per question, each with its own bullet points.
+ */
+export interface VerdictLine {
+  key: 'deploy' | 'data' | 'locks' | 'atomic' | 'prisma-warnings' | 'before-merge';
+  label: string;
+  text: string;
+  points: string[];
+}
+
 export interface Checklist {
   migration: string;
+  verdict: VerdictLine[];
   /** Summary lines shown under the title. */
   summary: string[];
   items: ChecklistItem[];
@@ -65,3 +79,11 @@ export interface ChecklistState {
 export function emptyState(): ChecklistState {
   return { ticks: {}, notes: {}, fingerprints: {}, record: {} };
 }
+
+/** An item as the generators write it: the builder adds the fingerprint. */
+export type ItemDraft = Omit<ChecklistItem, 'fingerprint'> & {
+  /** What the fingerprint is made from besides the code and the expected result. */
+  basis?: string;
+  /** The data condition under which the statement fails, for the verdict (e.g. `"Product"."session_id" holds a NULL`). */
+  failsIf?: string;
+};

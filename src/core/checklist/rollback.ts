@@ -11,7 +11,7 @@ export interface RollbackPlan {
   sql: string[];
   notes: string[];
   irreversible: { key: string; title: string }[];
-  /** down.sql needs psql (statement by statement) because it drops or builds indexes CONCURRENTLY. */
+  /** down.sql needs psql (statement by statement) because it drops or builds indexes CONCURRENTLY (see rollbackRunCommand). */
   needsPsql: boolean;
 }
 
@@ -111,8 +111,27 @@ export function rollbackPlan(analysis: MigrationAnalysis, before: Catalog): Roll
     }
     if (out.length) plan.sql.push(`-- undo line ${line}`, ...out);
   }
-  if (plan.needsPsql) plan.notes.push('down.sql builds or drops indexes CONCURRENTLY, which cannot run inside one batch: run it with `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f down.sql` (statement by statement) rather than `prisma db execute`.');
   return plan;
+}
+
+/**
+ * The one way to run down.sql: `prisma db execute` sends the file as one batch, where CONCURRENTLY
+ * fails (25001), so a down.sql that builds or drops indexes CONCURRENTLY runs with psql, which
+ * sends statement by statement.
+ */
+export function rollbackRunCommand(plan: RollbackPlan, downSql: string, schemaArg: string): { command: string; why: string } {
+  if (plan.needsPsql) {
+    return {
+      command: `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${downSql}`,
+      why: 'down.sql builds or drops indexes CONCURRENTLY, which cannot run inside one batch (as prisma db execute sends it): psql runs it statement by statement. psql rejects Prisma-only URL parameters such as ?schema=: remove them from the URL you give it.',
+    };
+  }
+  return { command: `npx prisma db execute --file ${downSql}${schemaArg}`, why: 'prisma db execute runs down.sql as one batch: all of it or nothing.' };
+}
+
+/** How to make Prisma forget a migration that succeeded (`migrate resolve --rolled-back` only takes a failed one). */
+export function forgetMigrationSql(name: string): string {
+  return `DELETE FROM _prisma_migrations WHERE migration_name = ${quoteLiteral(name)};`;
 }
 
 function alterTableRollback(table: string, cmd: PgNode, before: Catalog, out: string[], plan: RollbackPlan, line: number): void {

@@ -17,7 +17,7 @@ import type { ProjectSession } from '../project-session';
 import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import type { ChecklistService, MigrationRef } from './checklist-service';
 import { dispatchReviewMessage, type ReviewPanelActions } from './dispatch';
-import { checklistStatus, reviewViewModel } from './view-models';
+import { checklistStatus, reviewViewModel, verdictView } from './view-models';
 import { newNonce, webviewHtml } from './webview-html';
 
 export const REVIEW_PANEL_TYPE = 'preflight.review';
@@ -204,7 +204,8 @@ class ReviewPanel {
           return (await vscode.window.showWarningMessage(`${path.basename(path.dirname(f))}/down.sql exists and differs from the rollback Preflight generates. Replace it?`, { modal: true }, replace)) === replace;
         });
         if (!file) return;
-        this.post({ type: 'done', action, message: `Wrote ${path.relative(ref.session.workspaceFolder ?? ref.session.project.root, file)}. Run it with \`npx prisma db execute --file\`, then \`npx prisma migrate resolve --rolled-back ${ref.name}\`.` });
+        const run = (await this.host.checklists.checklist(ref)).rollbackRun;
+        this.post({ type: 'done', action, message: `Wrote ${path.relative(ref.session.workspaceFolder ?? ref.session.project.root, file)}. Its header says how to run it: ${run.command}` });
         await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
         break;
       }
@@ -235,14 +236,18 @@ async function dryRunCommand(): Promise<string | undefined> {
   return DRY_RUN_COMMANDS.find((c) => registered.has(c));
 }
 
-async function statusOf(host: ReviewPanelHost, ref: MigrationRef) {
+async function checklistOf(host: ReviewPanelHost, ref: MigrationRef) {
   try {
-    const mc = await host.checklists.checklist(ref);
-    return checklistStatus(mc.checklist, host.checklists.readFile(ref.dir));
+    return await host.checklists.checklist(ref);
   } catch (e) {
     host.log.warn(`Checklist status of ${ref.name}: ${errorText(e)}`);
     return null;
   }
+}
+
+async function statusOf(host: ReviewPanelHost, ref: MigrationRef) {
+  const mc = await checklistOf(host, ref);
+  return mc ? checklistStatus(mc.checklist, host.checklists.readFile(ref.dir)) : null;
 }
 
 /** The review of a migration from its project's latest analysis (unsaved edits included). */
@@ -254,13 +259,15 @@ async function buildReviewModel(host: ReviewPanelHost, ref: MigrationRef): Promi
   const core = await loadCore();
   const root = ref.session.workspaceFolder ?? ref.session.project.root;
   const migration = analysis.migrations[at];
+  const mc = await checklistOf(host, ref);
   return reviewViewModel({
     core,
     analysis,
     migration,
     before: at > 0 ? analysis.migrations[at - 1].after : new Catalog(),
     file: path.relative(root, ref.sqlFile).split(path.sep).join('/'),
-    checklist: await statusOf(host, ref),
+    checklist: mc ? checklistStatus(mc.checklist, host.checklists.readFile(ref.dir)) : null,
+    verdict: mc ? verdictView(mc.checklist) : [],
     dryRun: (await dryRunCommand()) !== undefined,
     observed: host.dryRuns.current(ref.sqlFile, migration.parsed.text) ?? null,
     revision: ++revisions,

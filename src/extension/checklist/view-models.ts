@@ -9,7 +9,7 @@ import type { Catalog, Constraint } from '../../core/catalog/model';
 import type { Finding, RuleCategory } from '../../core/types';
 import type { TracedStatement } from '../../core/trace/types';
 import type { StatementFacts } from '../../core/types';
-import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView, FindingView, ObservedStatementView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
+import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView, VerdictView, FindingView, ObservedStatementView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
 import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
 import type { DryRunObservation } from '../dry-run/observation-store';
@@ -43,6 +43,7 @@ export function checklistViewModel(list: Checklist, file: ParsedChecklistFile | 
   return {
     migration: list.migration,
     folder: where.folder,
+    verdict: verdictView(list),
     summary: list.summary,
     sections,
     record: RECORD_FIELDS.map((f) => ({ key: f.key, label: f.label, value: state.record[f.key] ?? '' })),
@@ -53,6 +54,11 @@ export function checklistViewModel(list: Checklist, file: ParsedChecklistFile | 
     fileExists: file !== null,
     unsavedInEditor: where.unsavedInEditor,
   };
+}
+
+/** The verdict as the webviews show it. */
+export function verdictView(list: Checklist): VerdictView[] {
+  return list.verdict.map((v) => ({ key: v.key, label: v.label, text: v.text, points: [...v.points] }));
 }
 
 export function checklistStatus(list: Checklist, file: ParsedChecklistFile | null): ChecklistStatusView {
@@ -114,6 +120,8 @@ export interface ReviewInput {
   /** migration.sql relative to the workspace, for display. */
   file: string;
   checklist: ChecklistStatusView | null;
+  /** The checklist's verdict; none when the checklist could not be built. */
+  verdict?: VerdictView[];
   dryRun: boolean;
   /** The latest dry run of exactly the analysed text (the caller checks that it is current). */
   observed?: DryRunObservation | null;
@@ -172,6 +180,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     statements,
     onDelete: foreignKeyChanges(core, before, migration),
     checklist: input.checklist,
+    verdict: input.verdict ?? [],
     notices: analysis.result.notices,
     actions: { dryRun: input.dryRun },
     dryRun: observed ? dryRunView(observed) : null,

@@ -4,6 +4,7 @@
  */
 import type { ChecklistItemView, ChecklistViewModel } from '../../shared/messages';
 import { h, type VElement, type VNode } from '../dom';
+import { renderVerdict } from '../verdict';
 
 /** What the view remembers between renders and across hide/show (through setState). */
 export interface ChecklistUiState {
@@ -73,6 +74,7 @@ export function renderChecklist(model: ChecklistViewModel, ui: ChecklistUiState,
     error && h('p', { class: 'banner error', role: 'alert' }, error),
     !model.fileExists && h('p', { class: 'banner' }, 'Not written yet: preflight-checklist.md is created in the migration folder with your first tick, note or record entry.'),
     model.unsavedInEditor && h('p', { class: 'banner warning' }, 'preflight-checklist.md has unsaved changes in an editor; save them to see them here. Changes made here are written to the file on disk.'),
+    renderVerdict(model.verdict),
     model.summary.length > 0 && h('ul', { class: 'summary' }, model.summary.map((s) => h('li', null, s))),
     model.sections.map((section) => {
       const ticked = section.items.filter((i) => i.checked).length;

@@ -4,6 +4,7 @@
  */
 import type { ChecklistStatusView, DryRunView, LockView, ObservedStatementView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
 import { h, type VElement, type VNode } from '../dom';
+import { renderVerdict } from '../verdict';
 
 export interface ReviewUiState {
   /** The last action's outcome, shown under the buttons. */
@@ -53,6 +54,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
       ),
       ui.notice && h('p', { class: `banner${ui.notice.error ? ' error' : ''}`, role: 'status' }, withCode(ui.notice.text)),
     ),
+    renderVerdict(model.verdict),
     renderChecklistStatus(model.checklist),
     h(
       'section',
