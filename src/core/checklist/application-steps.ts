@@ -36,7 +36,7 @@ export function applicationSteps(analysis: MigrationAnalysis, before: Catalog): 
             id: `app.on-delete.${idPart(name!)}`,
             section: 'app',
             title: `Find the code that deletes ${parent} rows and decide what it does now`,
-            detail: `ON DELETE goes ${was.onDelete} → ${now.onDelete}: ${onDeleteConsequence(now.onDelete, t, parent)}. Look at every delete and deleteMany on the model of ${parent}, raw DELETEs, and cascades from other tables that reach it${failing ? `; such a delete now fails with a foreign key violation (SQLSTATE 23503, Prisma P2003) where it used to succeed: delete or reassign the ${t} rows first, or handle the error` : now.onDelete === 'CASCADE' ? `; such a delete now removes ${t} rows too: make sure that is wanted` : ''}.`,
+            detail: `ON DELETE goes ${was.onDelete} → ${now.onDelete}: ${onDeleteConsequence(now.onDelete, t, parent)}. Look at every delete and deleteMany on the model of ${parent}, raw DELETEs, and cascades from other tables that reach it${failing ? `; such a delete now fails where it used to succeed: delete or reassign the ${t} rows first, or handle the error` : now.onDelete === 'CASCADE' ? `; such a delete now removes ${t} rows too: make sure that is wanted` : ''}.`,
             ...at,
           });
           break;
