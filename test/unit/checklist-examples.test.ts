@@ -133,7 +133,7 @@ describe('checklists of the example project (the seeds’ scenarios)', function 
     assert.match(del.detail!, /^ON DELETE goes SET NULL → RESTRICT: deleting a "Session" row that still has "Product" rows now fails\b.*such a delete now fails where it used to succeed/);
     assert.equal(byId.get('app.backfill.public.Product.session_id')!.code!.text, 'UPDATE "Product" SET "session_id" = <value> WHERE "session_id" IS NULL;');
     const cash = (await items('20250527160833_tenant_indexes_and_cash_drawer_set_null')).byId.get('app.on-delete.CashDrawer_openedById_fkey')!;
-    assert.match(cash.detail!, /^ON DELETE goes RESTRICT → SET NULL: deleting a "User" row now leaves its "CashDrawer" rows with NULL in the key/);
+    assert.match(cash.detail!, /^ON DELETE goes RESTRICT → SET NULL: deleting a "User" row now sets the key of its "CashDrawer" rows to NULL/);
   });
 
   it('application steps: a dropped column gets the release order; a required column added without default gets the backfill', async () => {
