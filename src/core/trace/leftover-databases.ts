@@ -85,11 +85,11 @@ export async function dropLeftover(admin: PgClient, d: LeftoverDatabase): Promis
 }
 
 /** A new run's housekeeping: drops this tool's stale databases (marked, dead pid on this host or older than a day). */
-export async function dropStaleDatabases(admin: PgClient): Promise<{ database: string; why: string }[]> {
-  const out: { database: string; why: string }[] = [];
+export async function dropStaleDatabases(admin: PgClient): Promise<{ database: string; why: string; error: string | null }[]> {
+  const out: { database: string; why: string; error: string | null }[] = [];
   for (const d of await listLeftovers(admin)) {
     const why = d.marker ? staleBecause(d.marker) : null;
-    if (why && (await dropLeftover(admin, d)) === null) out.push({ database: d.database, why });
+    if (why) out.push({ database: d.database, why, error: await dropLeftover(admin, d) });
   }
   return out;
 }

@@ -85,7 +85,7 @@ export async function startPostgres(url: string, options: StartPostgresOptions =
     return fail('cannot connect to the shadow database server', e);
   }
   const dropped = await dropStaleDatabases(admin).catch(() => []);
-  for (const d of dropped) options.onWarning?.(`dropped ${d.database}, left behind by an earlier dry run (${d.why})`);
+  for (const d of dropped) options.onWarning?.(d.error ? `could not drop ${d.database}, left behind by an earlier dry run (${d.why}): ${d.error}` : `dropped ${d.database}, left behind by an earlier dry run (${d.why})`);
 
   let role: string | null = null;
   let roleUnavailable: string | undefined;
