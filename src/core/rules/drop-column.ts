@@ -13,7 +13,7 @@ export default defineRule({
     summary: '`DROP COLUMN` of a column that existed before this migration',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... DROP COLUMN` of a column that an earlier migration created, including Prisma\'s drop-and-add of a column whose type it cannot cast.',
-      whyIsThisBad: 'Every value in the column is gone when the migration commits; only a backup brings it back. Application instances still running the previous Prisma Client name every scalar column in their queries, so their reads and writes of the table fail until they are redeployed. When Prisma cannot cast a column to its new type it generates `DROP COLUMN` followed by `ADD COLUMN` of the same name: the values are lost just the same.',
+      whyIsThisBad: 'Every value in the column is gone once the statement commits (with the rest of the file, where it runs as one batch); only a backup brings it back. Application instances still running the previous Prisma Client name every scalar column in their queries, so their reads and writes of the table fail until they are redeployed. When Prisma cannot cast a column to its new type it generates `DROP COLUMN` followed by `ADD COLUMN` of the same name: the values are lost just the same.',
       setup: 'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "nickname" TEXT NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));',
       example: 'ALTER TABLE "User" DROP COLUMN "nickname";',
       useInstead: '-- Release 1: make the field optional and mark it @ignore in schema.prisma, deploy that code.\n-- Release 2, after a backup: remove the field; Prisma then generates the DROP COLUMN.\nALTER TABLE "User" ALTER COLUMN "nickname" DROP NOT NULL;',

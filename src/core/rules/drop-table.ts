@@ -12,7 +12,7 @@ export default defineRule({
     summary: '`DROP TABLE` of a table that existed before this migration',
     docs: {
       whatItDoes: 'Flags `DROP TABLE` of a table that an earlier migration created.',
-      whyIsThisBad: 'Every row of the table is gone the moment the migration commits; the only way back is a restore from backup. The statement takes an ACCESS EXCLUSIVE lock on the table (and on the tables its foreign keys reference), and application instances still running the old code fail on every query that touches the table.',
+      whyIsThisBad: 'Every row of the table is gone the moment the statement commits (with the rest of the file, where it runs as one batch); the only way back is a restore from backup. The statement takes an ACCESS EXCLUSIVE lock on the table (and on the tables its foreign keys reference), and application instances still running the old code fail on every query that touches the table.',
       setup: 'CREATE TABLE "LegacyOrder" ("id" SERIAL NOT NULL, CONSTRAINT "LegacyOrder_pkey" PRIMARY KEY ("id"));',
       example: 'DROP TABLE "LegacyOrder";',
       useInstead: '-- Release 1: stop reading and writing the table (remove the model from schema.prisma, deploy the code).\n-- Release 2, after a backup and a check that nothing uses it:\nALTER TABLE "LegacyOrder" RENAME TO "LegacyOrder_deprecated";',

@@ -4,6 +4,7 @@ import { displayTable, keyOf, listName, quoteAlways, rangeVarName, splitKey } fr
 import type { Origin } from '../catalog/model';
 import type { LockMode, RelatedLocation, TableLock } from '../types';
 import type { AnalyzedStatement, MigrationContext } from './rule';
+import { listWords } from './support/wording';
 
 /** `ALTER TABLE` sub-commands of a statement, with the table they apply to. */
 export function alterTableCommands(st: AnalyzedStatement): { table: string; cmd: PgNode }[] {
@@ -77,6 +78,16 @@ export function lockName(mode: LockMode): string {
 export function describeLock(lock: TableLock): string {
   const w = LOCK_WORDS[lock.mode];
   return `${w.name} lock on ${displayTable(lock.table)} (${w.blocks})`;
+}
+
+/**
+ * The same lock on one or more tables: "ACCESS EXCLUSIVE lock on "Post" (blocks all reads and
+ * writes)", or "ACCESS EXCLUSIVE locks on "Post" and "User" (each blocks all reads and writes)".
+ */
+export function describeLocks(locks: readonly TableLock[]): string {
+  if (locks.length === 1) return describeLock(locks[0]);
+  const w = LOCK_WORDS[locks[0].mode];
+  return `${w.name} locks on ${listWords(locks.map((l) => displayTable(l.table)))} (each ${w.blocks})`;
 }
 
 export function whatLockBlocks(mode: LockMode): string {

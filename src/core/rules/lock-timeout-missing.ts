@@ -1,4 +1,4 @@
-import { describeLock, isExistingTable, notInHistoryNote, unknownIndexDropLock } from './helpers';
+import { describeLocks, isExistingTable, notInHistoryNote, unknownIndexDropLock } from './helpers';
 import { defineRule } from './rule';
 import { lockTimeoutFix } from './support/fixes';
 import { settingChangesOf } from './support/settings';
@@ -57,13 +57,14 @@ export default defineRule({
       }
       const covered = local ? local.on : session;
       if (covered) continue;
-      const lock = st.facts.locks.find((l) => l.mode === 'AccessExclusiveLock' && isExistingTable(ctx, st, l.table));
-      const described = lock ? describeLock(lock) : unknownIndexDropLock(ctx, st);
+      // DROP CONSTRAINT of a foreign key, DROP TABLE, ...: every table this statement locks so.
+      const locks = st.facts.locks.filter((l) => l.mode === 'AccessExclusiveLock' && isExistingTable(ctx, st, l.table));
+      const described = locks.length ? describeLocks(locks) : unknownIndexDropLock(ctx, st);
       if (!described) continue;
       const key = inTransaction(i) && group ? group : 'session';
       if (open && (open.key === key || open.key === 'session')) open.more.push(i);
       else {
-        open = { key, first: i, lock: described, note: lock ? notInHistoryNote(ctx, st, lock.table) : '', more: [] };
+        open = { key, first: i, lock: described, plural: locks.length > 1, note: locks.length ? notInHistoryNote(ctx, st, locks[0].table) : '', more: [] };
         groups.push(open);
       }
     }
@@ -79,7 +80,7 @@ export default defineRule({
       const fix = lockTimeoutFix(ctx, st);
       ctx.report({
         statement: g.first,
-        message: `This statement takes an ${g.lock} with no lock_timeout set: while it waits for running queries on the table, every new query on it queues behind it.${g.note}${more}`,
+        message: `This statement takes ${g.plural ? '' : 'an '}${g.lock} with no lock_timeout set: while it waits for running queries on ${g.plural ? 'these tables, every new query on them' : 'the table, every new query on it'} queues behind it.${g.note}${more}`,
         help: `${fix.title.replace(/^Insert/, 'Add')}${/RESET/.test(fix.edits.map((e) => e.newText).join('')) ? ', and RESET lock_timeout; at the end of the file' : ''}.`,
         fixes: [fix],
       });
@@ -91,6 +92,7 @@ interface Uncovered {
   key: number[] | 'session';
   first: number;
   lock: string;
+  plural: boolean;
   /** Said of a table no migration creates (it may hold rows). */
   note: string;
   more: number[];

@@ -12,7 +12,7 @@ export default defineRule({
     summary: '`TRUNCATE` of a table that existed before this migration',
     docs: {
       whatItDoes: 'Flags `TRUNCATE` of tables that earlier migrations created; with `CASCADE`, it names the tables emptied through foreign keys too.',
-      whyIsThisBad: 'Every row of the table is deleted when the migration commits, with no per-row trace and no way back but a backup. `TRUNCATE` also takes an ACCESS EXCLUSIVE lock on each table (blocking all reads and writes), and `CASCADE` silently empties every table whose foreign keys reference it. In a migration history that runs on every environment, the same statement also wipes production.',
+      whyIsThisBad: 'Every row of the table is deleted once the statement commits (with the rest of the file, where it runs as one batch), with no per-row trace and no way back but a backup. `TRUNCATE` also takes an ACCESS EXCLUSIVE lock on each table (blocking all reads and writes), and `CASCADE` silently empties every table whose foreign keys reference it. In a migration history that runs on every environment, the same statement also wipes production.',
       setup: 'CREATE TABLE "AuditLog" ("id" SERIAL NOT NULL, "message" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "AuditLog_pkey" PRIMARY KEY ("id"));',
       example: 'TRUNCATE TABLE "AuditLog";',
       useInstead: '-- Delete only what has to go, in batches run outside the migration if the table is large:\nDELETE FROM "AuditLog" WHERE "createdAt" < NOW() - INTERVAL \'90 days\';',

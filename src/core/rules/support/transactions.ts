@@ -60,3 +60,16 @@ export function oneBatchReason(ctx: MigrationContext, about?: number): string {
 export function sharedTransactionReason(ctx: MigrationContext, index: number): string {
   return ctx.inExplicitBlock(index) ? `Both run inside the BEGIN block on line ${beginLineOf(ctx, index)}` : `${oneBatchReason(ctx, index)}, which PostgreSQL runs as one transaction`;
 }
+
+/**
+ * Until when the row and table locks of a statement are held, as words after "held": "until this
+ * statement ends (Prisma 7.8.0 runs it on its own and commits it right away)", "until the
+ * transaction ends on line 9", "until the whole file commits (Prisma 7.3.0 sends this file as one batch)".
+ */
+export function locksHeldUntil(ctx: MigrationContext, index: number): string {
+  const group = ctx.transactionOf(index);
+  if (!group) return `until this statement ends (${ctx.prismaVersion === null ? 'it runs' : `Prisma ${ctx.prismaVersion} runs it`} on its own and commits it right away)`;
+  const last = group[group.length - 1];
+  if (nodeType(ctx.statements[last].sql.node) === 'TransactionStmt' && last !== ctx.statements.length - 1) return `until the transaction ends on line ${lineOf(ctx, last)}`;
+  return ctx.inExplicitBlock(index) ? 'until the transaction ends' : `until the whole file commits (${oneBatchReason(ctx, index)})`;
+}
