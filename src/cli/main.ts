@@ -20,6 +20,8 @@ import { parseCommand, renderHelp } from './options/option-table';
 import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
 import { UsageError } from './usage-error';
+import { InputError } from '../core/input-error';
+import { fileErrorWords } from '../core/text/read-source-file';
 
 import { VERSION } from './version';
 
@@ -47,12 +49,16 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 Options:
   -h, --help     Show this help; \`preflight <command> --help\` shows a command's options
   -v, --version  Show the version
+  --debug        Print the stack of an internal error (also: PREFLIGHT_DEBUG=1)
 
 Exit codes: 0 no finding reaches --fail-on (default: error), 1 findings found, 2 usage or internal error.
 `;
 }
 
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argvIn: string[], io: Io): Promise<number> {
+  // --debug (anywhere) or PREFLIGHT_DEBUG=1: internal errors print their stack.
+  const debug = argvIn.includes('--debug') || io.env.PREFLIGHT_DEBUG === '1';
+  const argv = argvIn.filter((a) => a !== '--debug');
   try {
     const [command, ...rest] = argv;
     switch (command) {
@@ -84,12 +90,35 @@ export async function main(argv: string[], io: Io): Promise<number> {
       }
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.stderr(`preflight: ${e.message}\n\nRun \`preflight --help\` for usage.\n`);
-      return 2;
-    }
-    io.stderr(`preflight: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(describeError(e, debug));
     return 2;
+  }
+}
+
+/**
+ * What stderr says when a command fails: one line for the user's mistakes (usage, their files);
+ * internal errors too, with the stack only under --debug / PREFLIGHT_DEBUG=1.
+ */
+export function describeError(e: unknown, debug: boolean): string {
+  const oneLine = (t: string) => t.replace(/\s*\n\s*/g, ' ').trim();
+  if (e instanceof UsageError) return `preflight: ${oneLine(e.message)} (\`preflight --help\` shows the usage)\n`;
+  if (e instanceof InputError) return `preflight: ${oneLine(e.message)}\n${debug && e.stack ? `${e.stack}\n` : ''}`;
+  const fsError = e as NodeJS.ErrnoException;
+  if (fsError instanceof Error && typeof fsError.path === 'string' && typeof fsError.code === 'string') {
+    return `preflight: ${fsError.path}: ${fileErrorWords(fsError)}\n${debug && fsError.stack ? `${fsError.stack}\n` : ''}`;
+  }
+  const stack = debug && e instanceof Error && e.stack ? `\n${e.stack}` : '';
+  return `preflight: internal error: ${oneLine(thrownMessage(e))}${debug ? stack : ' (run with --debug for details)'}\n`;
+}
+
+/** The message of anything thrown: Error, an object with a message (WebAssembly aborts), or a value. */
+function thrownMessage(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  try {
+    return typeof e === 'object' ? JSON.stringify(e) : String(e);
+  } catch {
+    return String(e);
   }
 }
 
@@ -129,7 +158,7 @@ export function run(): void {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`preflight: internal error: ${String(e)}\n`);
+      process.stderr.write(describeError(e, process.argv.includes('--debug') || process.env.PREFLIGHT_DEBUG === '1'));
       process.exitCode = 2;
     },
   );
@@ -154,7 +183,7 @@ async function checklist(args: string[], io: Io): Promise<number> {
   }
   const project = discoverProject(folder, { config: loaded.config, configDir: loaded.file ? path.dirname(loaded.file) : undefined, prismaVersion: values['prisma-version'] });
   const name = project.focus.migration;
-  if (!name || !project.migrations.some((m) => m.name === name)) throw new UsageError(`${positionals[0]} is not a migration folder of a Prisma project`);
+  if (!name || !project.migrations.some((m) => m.name === name)) throw new InputError(`${positionals[0]} is not a migration folder of a Prisma project`);
   const file = checklistPath(folder);
   if (values.verify) {
     const mc = await checklistForMigration(project, name, { config: loaded.config });

@@ -7,10 +7,12 @@
  * Exit codes: 0 the migration applied, 1 it failed in the dry run, 2 usage or internal error,
  * 130 / 143 interrupted by SIGINT / SIGTERM (the temporary database dropped first).
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { discoverProject } from '../core/project/discover';
+import { InputError } from '../core/input-error';
+import { discoverProject, type PrismaProject } from '../core/project/discover';
+import { LineIndex } from '../core/text/line-index';
+import { readSourceFile } from '../core/text/read-source-file';
 import { redactSecrets } from '../core/trace/redact';
 import { ReplayCache } from '../core/trace/replay-cache';
 import { DEFAULT_TIMEOUTS, serverSettings, ServerUrlError, type ServerTimeouts } from '../core/trace/server-connection';
@@ -117,9 +119,8 @@ export async function traceCommand(args: string[], io: Io): Promise<number> {
 
   const target = path.resolve(io.cwd, positionals[0] ?? '.');
   const project = discoverProject(target, { prismaVersion: prismaVersionOverride });
-  const folders = project.migrations.filter((m) => m.sqlFile !== null);
-  if (folders.length === 0) throw new UsageError(`no migrations found at ${displayPath(io.cwd, target)}`);
-  const migrations: TraceMigrationInput[] = folders.map((m) => ({ name: m.name, file: m.sqlFile!, text: readFileSync(m.sqlFile!, 'utf8') }));
+  const migrations = readTraceInputs(project, io.cwd);
+  if (migrations.length === 0) throw new UsageError(`no migrations found at ${displayPath(io.cwd, target)}`);
   const focus = project.focus.migration;
   const prismaVersion = project.prismaVersion.version;
 
@@ -175,6 +176,28 @@ export async function traceCommand(args: string[], io: Io): Promise<number> {
     io.stdout(toPretty(result, file, migrations.find((m) => m.name === result.migration.name)!.text, prismaVersion));
   }
   return result.outcome === 'applied' ? 0 : 1;
+}
+
+/**
+ * Every migration.sql of the history, read strictly: a dry run of a history with a file it cannot
+ * read, decode, or run whole (a NUL byte) would report on a database that is not the one deployed.
+ */
+function readTraceInputs(project: PrismaProject, cwd: string): TraceMigrationInput[] {
+  const out: TraceMigrationInput[] = [];
+  for (const m of project.migrations) {
+    if (m.unreadable) throw new InputError(`${displayPath(cwd, m.unreadable.file)} ${m.unreadable.reason}: the dry run does not start (unreadable-file)`);
+    if (!m.sqlFile) continue;
+    const r = readSourceFile(m.sqlFile);
+    if (!r.ok) throw new InputError(`${displayPath(cwd, m.sqlFile)} ${r.problem.reason}: the dry run does not start (unreadable-file)`);
+    const nul = r.text.indexOf('\0');
+    if (nul >= 0) {
+      const at = new LineIndex(r.text).positionAt(nul);
+      throw new InputError(`${displayPath(cwd, m.sqlFile)}:${at.line}:${at.column}: a NUL byte; PostgreSQL never executes the text after it, so the dry run does not start (nul-byte)`);
+    }
+    out.push({ name: m.name, file: m.sqlFile, text: r.text });
+    if (m.name === project.focus.migration) break; // the ones after the traced migration play no part
+  }
+  return out;
 }
 
 function toJson(r: TraceResult, file: string, prismaVersion: string | null) {

@@ -309,13 +309,17 @@ export class WorkspaceAnalyzer implements vscode.Disposable {
   }
 }
 
-/** The text of every open editor of the project (unsaved edits included), and its version. */
+/**
+ * The text of every open editor of the project with unsaved edits, and every open editor's version.
+ * A saved document is read from disk by the core, as the CLI reads it: VS Code shows bytes that are
+ * not UTF-8 as U+FFFD, and only the file itself can say it is undecodable (unreadable-file).
+ */
 function openDocumentsOf(session: ProjectSession): { overrides: Map<string, string>; versions: Map<string, number> } {
   const overrides = new Map<string, string>();
   const versions = new Map<string, number>();
   for (const doc of vscode.workspace.textDocuments) {
     if (doc.uri.scheme !== 'file' || !session.owns(doc.uri.fsPath)) continue;
-    overrides.set(doc.uri.fsPath, doc.getText());
+    if (doc.isDirty) overrides.set(doc.uri.fsPath, doc.getText());
     versions.set(doc.uri.fsPath, doc.version);
   }
   return { overrides, versions };

@@ -89,7 +89,7 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
       const rule = currentRule!;
       const severity = options.severityOf(rule.meta.id, r.severity ?? rule.meta.defaultSeverity);
       if (severity === 'off') return;
-      const ignoredHere = parsed.statements[r.statement]?.ignored ?? [];
+      const ignoredHere = r.statement === null ? [] : (parsed.statements[r.statement]?.ignored ?? []);
       if (isSuppressed(rule.meta.id, fileIgnored) || isSuppressed(rule.meta.id, new Set(ignoredHere))) return;
       findings.push({
         rule: rule.meta.id,
@@ -97,12 +97,12 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
         severity: r.cannotTell ? 'info' : severity,
         file: input.file,
         migration: input.name,
-        range: r.range ?? parsed.statements[r.statement].range,
+        range: r.range ?? parsed.statements[r.statement ?? 0].range,
         message: r.message,
         help: r.help,
         ...(r.fixes?.length ? { fixes: r.fixes } : {}),
         ...(r.related?.length ? { related: r.related } : {}),
-        statementIndex: r.statement,
+        ...(r.statement === null ? {} : { statementIndex: r.statement }),
         ...(r.cannotTell ? { uncertain: true } : {}),
       });
     },

@@ -3,7 +3,6 @@
  * against the history (and against the base git ref), and check the migrations folder itself.
  * The CLI and the VS Code extension both call this; it returns plain data.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Catalog } from '../catalog/model';
 import type { PreflightConfig } from '../project/config';
@@ -13,6 +12,7 @@ import { isSuppressedInSchema, readSchemaSuppressions, type SchemaSuppressions }
 import { RULES } from '../rules/index';
 import type { FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
 import { ensureSqlParser } from '../sql/parser';
+import { readSourceFile, type UnreadableFile } from '../text/read-source-file';
 import type { AnalysisResult, Finding, Severity } from '../types';
 import type { MigrationAnalysis, MigrationInput, SeverityOf } from './analyze-migration';
 import { HistoryAnalyzer } from './history';
@@ -54,25 +54,22 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
   await ensureSqlParser();
   const rules = options.rules ?? RULES;
   const severityOf = severityFromConfig(options.config);
+  // Files that cannot be read or decoded are findings (unreadable-file), never skipped in silence.
+  const unreadable: UnreadableFile[] = [...project.unreadable];
   const read = (file: string): string | null => {
     const override = options.overrides?.get(file);
-    if (override !== undefined) return override;
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return null;
-    }
+    if (override !== undefined) return stripBom(override);
+    const r = readSourceFile(file);
+    if (r.ok) return r.text;
+    unreadable.push(r.problem);
+    return null;
   };
   const notices = [...project.notices];
   const inputs: MigrationInput[] = [];
   for (const m of project.migrations) {
     if (!m.sqlFile) continue;
     const text = read(m.sqlFile);
-    if (text === null) {
-      notices.push(`Could not read ${m.sqlFile}; the migrations after it are analysed without it.`);
-      continue;
-    }
-    inputs.push({ name: m.name, file: m.sqlFile, text: stripBom(text) });
+    if (text !== null) inputs.push({ name: m.name, file: m.sqlFile, text });
   }
   const fileByName = new Map(inputs.map((m) => [m.name, m.file]));
   const fileOfMigration = (name: string) => fileByName.get(name) ?? null;
@@ -88,7 +85,10 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
   // schema.prisma against the history and the base ref.
   let schema: PrismaSchemaModel | null = null;
   if (project.schemaFiles.length) {
-    const files = project.schemaFiles.map((f) => ({ path: f, text: read(f) ?? '' }));
+    const files = project.schemaFiles.flatMap((f) => {
+      const text = read(f);
+      return text === null ? [] : [{ path: f, text }];
+    });
     schema = options.history ? parsedSchemaFor(options.history, files) : parsePrismaSchema(files);
     for (const p of schema.problems) notices.push(`${p.file}: ${p.message}`);
     const ctx: Omit<SchemaContext, 'report'> = {
@@ -117,13 +117,13 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
     }
   }
 
-  const projectCtx: Omit<ProjectContext, 'report'> = { project, modifiedMigrations: options.modifiedMigrations ?? [] };
+  const projectCtx: Omit<ProjectContext, 'report'> = { project, modifiedMigrations: options.modifiedMigrations ?? [], unreadable };
   for (const rule of rules) {
     if (!rule.checkProject) continue;
     rule.checkProject({
       ...projectCtx,
       report: (r) => {
-        if (r.migration && options.only && !options.only.has(r.migration)) return;
+        if (r.migration && options.only && !options.only.has(r.migration) && !r.concernsEveryMigration) return;
         pushFileFinding(findings, rule, severityOf, r, r.migration);
       },
     });

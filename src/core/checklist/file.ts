@@ -3,8 +3,10 @@
  * read-modify-write against what is on disk at that moment, written to a temporary file and
  * renamed over the old one (atomic), and retried if the file changed in between.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../input-error';
+import { readSourceFile } from '../text/read-source-file';
 import { CHECKLIST_FILE, mergeState, parseChecklistMarkdown, renderChecklist, type ParsedChecklistFile } from './markdown';
 import type { Checklist, ChecklistState } from './model';
 
@@ -12,13 +14,12 @@ export function checklistPath(migrationDir: string): string {
   return path.join(migrationDir, CHECKLIST_FILE);
 }
 
+/** The file's text, or null when there is none. @throws InputError when it exists and cannot be read (a directory, permissions, not UTF-8). */
 function readIfExists(file: string): string | null {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
+  const r = readSourceFile(file);
+  if (r.ok) return r.text;
+  if (r.problem.code === 'ENOENT') return null;
+  throw new InputError(`${file} ${r.problem.reason}: the checklist is not written`);
 }
 
 /** Writes `text` to `file` atomically: a reader sees the old or the new file, never half. */

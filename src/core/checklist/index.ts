@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { analyzeProject, type AnalyzeProjectOptions } from '../analysis/analyze-project';
 import type { MigrationAnalysis } from '../analysis/analyze-migration';
 import { Catalog } from '../catalog/model';
+import { InputError } from '../input-error';
+import { readSourceFile } from '../text/read-source-file';
 import type { PrismaProject } from '../project/discover';
 import { buildChecklist } from './build';
 import type { Checklist } from './model';
@@ -24,13 +26,29 @@ export interface MigrationChecklist {
   rollbackRun: { command: string; why: string };
 }
 
+/**
+ * @throws InputError when the migration cannot be reviewed: no migration.sql, unreadable or not
+ *   UTF-8 (unreadable-file), or a NUL byte (nul-byte: the checklist would describe statements
+ *   PostgreSQL never runs, or miss the ones hidden after it).
+ */
 export async function checklistForMigration(project: PrismaProject, migration: string, options: Omit<AnalyzeProjectOptions, 'only'> = {}): Promise<MigrationChecklist> {
   const folder = project.migrations.find((m) => m.name === migration);
-  if (!folder) throw new Error(`no migration folder named ${migration} in ${project.migrationsDir ?? project.root}`);
-  if (!folder.sqlFile) throw new Error(`migration folder ${migration} has no migration.sql`);
+  if (!folder) throw new InputError(`no migration folder named ${migration} in ${project.migrationsDir ?? project.root}`);
+  if (folder.unreadable) throw new InputError(`${folder.unreadable.file} ${folder.unreadable.reason}: no checklist can be made for it (unreadable-file)`);
+  if (!folder.sqlFile) throw new InputError(`migration folder ${migration} has no migration.sql: no checklist can be made for it`);
   const full = await analyzeProject(project, { ...options, only: new Set([migration]) });
   const at = full.migrations.findIndex((m) => m.report.name === migration);
+  if (at < 0) {
+    const read = options.overrides?.has(folder.sqlFile) ? null : readSourceFile(folder.sqlFile);
+    const reason = read && !read.ok ? read.problem.reason : 'cannot be read';
+    throw new InputError(`${folder.sqlFile} ${reason}: no checklist can be made for it (unreadable-file)`);
+  }
   const analysis = full.migrations[at];
+  const nul = analysis.parsed.nulOffset;
+  if (nul !== null) {
+    const p = analysis.parsed.lines.positionAt(nul);
+    throw new InputError(`${folder.sqlFile}:${p.line}:${p.column}: a NUL byte; PostgreSQL never executes the text after it. Delete it before making a checklist or down.sql (nul-byte)`);
+  }
   const before = at > 0 ? full.migrations[at - 1].after : new Catalog();
   const rel = (p: string) => path.relative(project.root, p).split(path.sep).join('/');
   const migrationsDirRelative = rel(project.migrationsDir ?? path.dirname(folder.dir));

@@ -19,6 +19,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { FILE_START, unreadableFile, type UnreadableFile } from '../text/read-source-file';
 import { CONFIG_FILE_NAME, type PreflightConfig } from './config';
 import { compareMigrationNames } from './migration-order';
 import { findPrismaConfigFile, readPrismaConfigPaths } from './prisma-config-file';
@@ -29,8 +30,10 @@ export interface MigrationFolder {
   name: string;
   /** Absolute path of the folder. */
   dir: string;
-  /** Absolute path of its migration.sql, or null when the folder has none (deploy fails on it). */
+  /** Absolute path of its migration.sql, or null when the folder has none (deploy fails on it) or it cannot be read. */
   sqlFile: string | null;
+  /** Why the folder or its migration.sql cannot be read (permissions, migration.sql a directory), when it cannot. */
+  unreadable?: UnreadableFile;
 }
 
 export interface PrismaVersionInfo {
@@ -57,6 +60,8 @@ export interface PrismaProject {
   focus: { migration?: string; file?: string };
   /** Plain words for the user: skipped providers, unreadable prisma.config.ts, missing folders. */
   notices: string[];
+  /** Folders and schema files that exist but cannot be read: the migrations folder, a schema file that is a directory. */
+  unreadable: UnreadableFile[];
 }
 
 export interface DiscoverOptions {
@@ -164,7 +169,8 @@ export function discoverProject(inputPath: string, options: DiscoverOptions = {}
       providerSource = `the schema's datasource says provider = "${provider}" (no provider in ${lock})`;
     }
   }
-  let migrations = migrationsDir ? listMigrationFolders(migrationsDir) : [];
+  const unreadable: UnreadableFile[] = [];
+  let migrations = migrationsDir ? listMigrationFolders(migrationsDir, unreadable) : [];
   if (migrationsDir && provider === null && migrations.length > 0) {
     notices.push(`no provider in ${path.join(migrationsDir, 'migration_lock.toml')} or in the schema's datasource block: assuming the migrations are for PostgreSQL`);
   }
@@ -195,6 +201,7 @@ export function discoverProject(inputPath: string, options: DiscoverOptions = {}
     prismaVersion: detectPrismaVersion(layout.root, options.prismaVersion, options.config?.prismaVersion),
     focus,
     notices,
+    unreadable: [...unreadableSchemaPaths(layout.root, schemaPath), ...unreadable],
   };
 }
 
@@ -210,6 +217,7 @@ function emptyProject(target: string, options: DiscoverOptions, notices: string[
     prismaVersion: detectPrismaVersion(root, options.prismaVersion, options.config?.prismaVersion),
     focus: {},
     notices,
+    unreadable: [],
   };
 }
 
@@ -415,23 +423,49 @@ function isMigrationsDir(dir: string): boolean {
   return entries.some((e) => e.isDirectory() && isFile(path.join(dir, e.name, 'migration.sql')));
 }
 
-/** Every subfolder, as Prisma lists them (directory entries only, `localeCompare` order); files are ignored. */
-function listMigrationFolders(migrationsDir: string): MigrationFolder[] {
+/**
+ * Every subfolder, as Prisma lists them (directory entries only, `localeCompare` order); files are
+ * ignored. A migrations folder that cannot be listed, or a migration folder whose migration.sql
+ * cannot be looked at, is recorded in `unreadable`: it is not a folder without migration.sql.
+ */
+function listMigrationFolders(migrationsDir: string, unreadable: UnreadableFile[]): MigrationFolder[] {
   let entries;
   try {
     entries = readdirSync(migrationsDir, { withFileTypes: true });
-  } catch {
+  } catch (e) {
+    unreadable.push(unreadableFile(migrationsDir, e, 'listed'));
     return [];
   }
-  return entries
+  const folders = entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort(compareMigrationNames)
-    .map((name) => {
+    .map((name): MigrationFolder => {
       const dir = path.join(migrationsDir, name);
       const sql = path.join(dir, 'migration.sql');
-      return { name, dir, sqlFile: isFile(sql) ? sql : null };
+      let stat;
+      try {
+        stat = statSync(sql);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { name, dir, sqlFile: null };
+        return { name, dir, sqlFile: null, unreadable: unreadableFile(sql, e) };
+      }
+      if (!stat.isFile()) return { name, dir, sqlFile: null, unreadable: { file: sql, kind: 'directory', reason: 'is a directory, not a file', range: FILE_START } };
+      return { name, dir, sqlFile: sql };
     });
+  for (const f of folders) if (f.unreadable) unreadable.push(f.unreadable);
+  return folders;
+}
+
+/**
+ * Schema files Prisma would read that are not files: `schema.prisma` as a directory (without .prisma
+ * files in it, so it is no multi-file schema). Found in the default places when no schema was found.
+ */
+function unreadableSchemaPaths(root: string, schemaPath: string | null): UnreadableFile[] {
+  if (schemaPath) return [];
+  return [path.join(root, 'prisma', 'schema.prisma'), path.join(root, 'schema.prisma')]
+    .filter((p) => isDir(p) && !isSchemaFolder(p))
+    .map((p): UnreadableFile => ({ file: p, kind: 'directory', reason: 'is a directory, not a file', range: FILE_START }));
 }
 
 function providerOf(migrationsDir: string): string | null {

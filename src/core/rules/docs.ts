@@ -39,7 +39,8 @@ export function renderRuleDoc(meta: RuleMeta): string {
   lines.push('```' + lang, d.example, '```', '', '## Use instead', '', '```' + lang, d.useInstead, '```', '', '## Fix safety', '', d.fixSafety, '', '## References', '');
   for (const r of d.references) lines.push(`- <${r}>`);
   lines.push('', `Suppress with \`-- preflight-ignore ${meta.id}: <reason>\` on the line before the statement, or \`-- preflight-ignore-file ${meta.id}\` anywhere in the file; turn it off or change its severity in \`preflight.config.json\` (\`"rules": { "${meta.id}": "off" }\`).`, '');
-  return lines.join('\n');
+  // A NUL in an example (nul-byte) is shown as its control picture: Markdown files hold no NUL bytes.
+  return lines.join('\n').replace(/\u0000/g, '\u2400');
 }
 
 export function renderRuleIndex(rules: readonly RuleMeta[]): string {

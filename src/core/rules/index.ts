@@ -18,6 +18,7 @@ import narrowingTypeChange from './narrowing-type-change';
 import nonAtomicMigration from './non-atomic-migration';
 import nonConcurrentIndex from './non-concurrent-index';
 import nonConcurrentIndexDrop from './non-concurrent-index-drop';
+import nulByte from './nul-byte';
 import onDeleteChange from './on-delete-change';
 import parseError from './parse-error';
 import prismaOnDeleteChange from './prisma-on-delete-change';
@@ -33,6 +34,7 @@ import transactionControl from './transaction-control';
 import truncateTable from './truncate-table';
 import unboundedDataChange from './unbounded-data-change';
 import uniqueConstraint from './unique-constraint';
+import unreadableFile from './unreadable-file';
 import volatileDefault from './volatile-default';
 
 /** Every rule, alphabetically by id. */
@@ -55,6 +57,7 @@ export const RULES: readonly Rule[] = [
   nonAtomicMigration,
   nonConcurrentIndex,
   nonConcurrentIndexDrop,
+  nulByte,
   onDeleteChange,
   parseError,
   prismaOnDeleteChange,
@@ -70,5 +73,6 @@ export const RULES: readonly Rule[] = [
   truncateTable,
   unboundedDataChange,
   uniqueConstraint,
+  unreadableFile,
   volatileDefault,
 ];

@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog/model';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
 import type { PrismaSchemaModel } from '../prisma/schema';
 import type { ParsedMigration, SqlStatement } from '../sql/parse-migration';
+import type { UnreadableFile } from '../text/read-source-file';
 import type { ExecutionMode, Fix, RelatedLocation, RuleMeta, Severity, SourceRange, StatementFacts } from '../types';
 
 export interface AnalyzedStatement {
@@ -43,7 +44,8 @@ export interface MigrationContext {
 }
 
 export interface MigrationReport {
-  statement: number;
+  /** The statement the finding is about, or null for the file itself (then `range` is required). */
+  statement: number | null;
   /** Defaults to the statement's range. */
   range?: SourceRange;
   message: string;
@@ -75,7 +77,15 @@ export interface ProjectContext {
   project: PrismaProject;
   /** Migrations whose migration.sql exists at the base ref with other content. */
   modifiedMigrations: { migration: MigrationFolder; baseRef: string }[];
-  report(finding: FileReport & { migration: string | null }): void;
+  /** Files and folders that could not be read or decoded: the migrations after them were analysed without them. */
+  unreadable: UnreadableFile[];
+  report(
+    finding: FileReport & {
+      migration: string | null;
+      /** Reported even when only some migrations are (`--since`, one folder): what it says holds for the replay of every later one. */
+      concernsEveryMigration?: boolean;
+    },
+  ): void;
 }
 
 export interface FileReport {

@@ -20,7 +20,7 @@ export default defineRule({
   },
   checkProject(ctx) {
     for (const m of ctx.project.migrations) {
-      if (m.sqlFile) continue;
+      if (m.sqlFile || m.unreadable) continue;
       ctx.report({
         file: m.dir,
         migration: m.name,

@@ -36,7 +36,10 @@ export interface PrismaWarning {
 }
 
 export interface ParsedMigration {
+  /** The whole file. */
   text: string;
+  /** Offset of the first NUL byte: the statements are those of the text before it. */
+  nulOffset: number | null;
   lines: LineIndex;
   statements: SqlStatement[];
   comments: Comment[];
@@ -48,8 +51,11 @@ export interface ParsedMigration {
 }
 
 /** Parses a migration. Requires `ensureSqlParser()` to have resolved. Never throws on bad SQL. */
-export function parseMigrationSql(text: string): ParsedMigration {
-  const lines = new LineIndex(text);
+export function parseMigrationSql(fileText: string): ParsedMigration {
+  // PostgreSQL never executes text after a NUL byte (nul-byte): only what precedes it is parsed.
+  const nul = fileText.indexOf('\0');
+  const text = nul < 0 ? fileText : fileText.slice(0, nul);
+  const lines = new LineIndex(fileText);
   const lexed = lexSql(text);
   const raw = parseRaw(text);
   const statements: SqlStatement[] = [];
@@ -77,7 +83,8 @@ export function parseMigrationSql(text: string): ParsedMigration {
   const suppressions = readSuppressions(text, lexed.comments, lines);
   for (const st of statements) st.ignored = suppressions.forStatementAt(st.range.startOffset);
   return {
-    text,
+    text: fileText,
+    nulOffset: nul < 0 ? null : nul,
     lines,
     statements,
     comments: lexed.comments,

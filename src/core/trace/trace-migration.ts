@@ -5,6 +5,7 @@
  * took, the tables it rewrote, how long it ran, and where it failed.
  */
 import { readFileSync } from 'node:fs';
+import { InputError } from '../input-error';
 import * as path from 'node:path';
 import { executionModeOf } from '../analysis/execution';
 import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration';
@@ -87,6 +88,11 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
     const parsed = parseMigrationSql(m.text);
     return { name: m.name, file: m.file, text: m.text, parsed, execution: executionModeOf(parsed.statements, options.prismaVersion) };
   });
+  const withNul = prepared.find((p) => p.parsed.nulOffset !== null);
+  if (withNul) {
+    const at = withNul.parsed.lines.positionAt(withNul.parsed.nulOffset!);
+    throw new InputError(`${withNul.file ?? withNul.name}:${at.line}:${at.column}: a NUL byte; PostgreSQL never executes the text after it, so the dry run does not start (nul-byte)`);
+  }
   const history = prepared.slice(0, -1);
   const target = prepared[prepared.length - 1];
   const notices: string[] = [];

@@ -6,7 +6,7 @@
  * the failures as `dry-run-error` diagnostics in a collection of their own (the static analysis
  * never overwrites them).
  */
-import { readFileSync } from 'node:fs';
+import { readSourceFile } from '../../core/text/read-source-file';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Config } from '../config';
@@ -115,10 +115,12 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
 
   private async trace(session: ProjectSession, name: string, progress: vscode.Progress<{ message?: string }>, token: vscode.CancellationToken): Promise<DryRunOutcome> {
     const { log } = this.host;
-    const history = this.historyOf(session, name);
+    const { history, unreadable } = this.historyOf(session, name);
     const target = history.at(-1);
-    if (!target || target.name !== name) {
-      const message = `Preflight cannot read ${name}/migration.sql.`;
+    if (unreadable || !target || target.name !== name) {
+      // Fail closed: a replay without one of the files is not the database the deploy meets.
+      const message = unreadable ? `The dry run of ${name} does not start: ${unreadable}.` : `Preflight cannot read ${name}/migration.sql.`;
+      log.warn(message);
       void vscode.window.showWarningMessage(`Preflight: ${message}`);
       return { message };
     }
@@ -209,24 +211,23 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
   }
 
   /** Migrations 1..N in Prisma's order, as open editors hold them (unsaved text) or as on disk. */
-  private historyOf(session: ProjectSession, name: string): TraceMigrationInput[] {
-    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d.getText()]));
+  /** Migrations 1..N as unsaved editors hold them or as on disk; `unreadable` says which file stops the run. */
+  private historyOf(session: ProjectSession, name: string): { history: TraceMigrationInput[]; unreadable?: string } {
+    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && d.isDirty).map((d) => [d.uri.fsPath, d.getText()]));
     const out: TraceMigrationInput[] = [];
     for (const m of session.project.migrations) {
+      if (m.unreadable) return { history: out, unreadable: `${m.unreadable.file} ${m.unreadable.reason}` };
       if (!m.sqlFile) continue;
       let text = open.get(m.sqlFile);
       if (text === undefined) {
-        try {
-          text = readFileSync(m.sqlFile, 'utf8');
-        } catch (e) {
-          this.host.log.warn(`Dry run: cannot read ${m.sqlFile} (${errorText(e)}); the history is replayed without it`);
-          continue;
-        }
+        const read = readSourceFile(m.sqlFile);
+        if (!read.ok) return { history: out, unreadable: `${m.sqlFile} ${read.problem.reason}` };
+        text = read.text;
       }
       out.push({ name: m.name, file: m.sqlFile, text: stripBom(text) });
       if (m.name === name) break;
     }
-    return out;
+    return { history: out };
   }
 
   /** The workspace's replay cache, in the extension's storage (never the OS temp folder). */

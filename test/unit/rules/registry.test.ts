@@ -17,7 +17,7 @@ export const CATALOG_IDS = [
   'check-constraint-validation', 'unique-constraint', 'rename-table', 'rename-column', 'enum-value-used-same-transaction',
   'lock-timeout-missing', 'locks-accumulate', 'on-delete-change', 'set-null-on-required-column', 'foreign-key-without-index',
   'prisma-on-delete-change', 'prisma-schema-drift', 'migration-modified', 'concurrently-breaks-migrate-dev',
-  'non-atomic-migration', 'transaction-control', 'set-local-ineffective', 'stray-migration-folder',
+  'non-atomic-migration', 'transaction-control', 'set-local-ineffective', 'stray-migration-folder', 'unreadable-file', 'nul-byte',
 ].sort();
 
 describe('rule registry, files and docs agree', () => {
