@@ -21,6 +21,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { FILE_START, unreadableFile, type UnreadableFile } from '../text/read-source-file';
 import { CONFIG_FILE_NAME, type PreflightConfig } from './config';
+import { foldersBelow } from './folders-below';
 import { compareMigrationNames } from './migration-order';
 import { findPrismaConfigFile, readPrismaConfigPaths } from './prisma-config-file';
 import { detectPrismaVersion } from './prisma-version';
@@ -495,27 +496,12 @@ function packageJsonSchema(root: string): string | null {
 
 /** Folders below `dir` (a few levels deep, skipping node_modules and dot folders) holding migration_lock.toml. */
 function migrationsDirsBelow(dir: string): string[] {
-  const found: string[] = [];
-  let budget = 5000;
-  const walk = (current: string, depth: number): void => {
-    if (depth > 6 || budget <= 0) return;
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    budget -= entries.length;
-    if (entries.some((e) => e.name === 'migration_lock.toml' && e.isFile())) {
-      found.push(current);
-      return;
-    }
-    for (const e of entries) {
-      if (e.isDirectory() && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) walk(path.join(current, e.name), depth + 1);
-    }
-  };
-  walk(dir, 0);
-  return found.sort();
+  return foldersBelow(dir, {
+    maxDepth: 6,
+    maxEntries: 5000,
+    matches: (entries) => entries.some((e) => e.name === 'migration_lock.toml' && e.isFile()),
+    stopAtMatch: true,
+  });
 }
 
 function isSchemaPath(p: string): boolean {

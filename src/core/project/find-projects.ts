@@ -4,10 +4,10 @@
  * as the editor finds them. node_modules, hidden folders and git-ignored folders are skipped.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { repositoryRoot } from '../git/repository-root';
 import { CONFIG_FILE_NAME } from './config';
+import { foldersBelow } from './folders-below';
 
 const MARKERS = new Set(['migration_lock.toml', 'schema.prisma', CONFIG_FILE_NAME]);
 const MAX_DEPTH = 8;
@@ -16,24 +16,12 @@ const MAX_ENTRIES = 50_000;
 
 /** Folders at or below `dir` holding a marker, sorted; git-ignored ones left out. */
 export function projectAnchorsBelow(dir: string): string[] {
-  const found: string[] = [];
-  let budget = MAX_ENTRIES;
-  const walk = (current: string, depth: number): void => {
-    if (depth > MAX_DEPTH || budget <= 0) return;
-    let entries;
-    try {
-      entries = readdirSync(current, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    budget -= entries.length;
-    if (entries.some((e) => e.isFile() && MARKERS.has(e.name))) found.push(current);
-    for (const e of entries) {
-      if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) walk(path.join(current, e.name), depth + 1);
-    }
-  };
-  walk(path.resolve(dir), 0);
-  return withoutIgnored(found.sort());
+  const found = foldersBelow(path.resolve(dir), {
+    maxDepth: MAX_DEPTH,
+    maxEntries: MAX_ENTRIES,
+    matches: (entries) => entries.some((e) => e.isFile() && MARKERS.has(e.name)),
+  });
+  return withoutIgnored(found);
 }
 
 /** `git check-ignore` on the candidates, in one process; without git (or when it fails) all are kept. */
