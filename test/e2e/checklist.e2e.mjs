@@ -157,7 +157,7 @@ export const tests = [
     name: '[checklist] an item’s line button opens migration.sql with its statement selected',
     async run({ page, assert }) {
       const frame = await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, 'the Checklist view');
-      const button = 'button.line[data-id="deploy.lock.0.public.CashDrawer"]';
+      const button = 'button.line[data-id="deploy.lock.public.CashDrawer"]';
       const label = await frame.$eval(button, (b) => b.textContent);
       await frame.click(button);
       await waitFor(async () => (await page.$$eval('.tabs-container .tab.active', (t) => t.map((x) => x.getAttribute('aria-label') ?? x.textContent).join(' '))).includes('migration.sql'), { what: 'migration.sql in the editor' });
@@ -232,7 +232,7 @@ export const tests = [
       // innerText is what the user reads: headings come out in the capitals CSS gives them.
       assert(/summary by category/i.test(text) && /Locks and rewrites \(\d+\)/.test(text), `no summary by category:\n${text.slice(0, 1500)}`);
       assert(/ACCESS EXCLUSIVE on\s+"CashDrawer": blocks all reads and writes/.test(text), `no lock in plain words:\n${text.slice(0, 2000)}`);
-      assert(/CashDrawer_openedById_fkey[\s\S]*?RESTRICT\s*→\s*SET NULL[\s\S]*?NULL in the key/.test(text), 'the onDelete change is not stated from → to with its meaning');
+      assert(/CashDrawer_openedById_fkey[\s\S]*?RESTRICT\s*→\s*SET NULL[\s\S]*?sets the key of its\s+"CashDrawer"\s+rows to NULL/.test(text), 'the onDelete change is not stated from → to with its meaning');
       assert(/\d+\/\d+ ticked\s*·\s*\d+ of \d+ pre-deployment items open/.test(text), `no checklist status:\n${text.slice(0, 800)}`);
       const buttons = await panel.$$eval('.toolbar button', (b) => b.map((x) => x.textContent));
       assert(buttons.includes('Open the checklist') && buttons.includes('Write down.sql'), `buttons: ${buttons.join(', ')}`);

@@ -44,6 +44,13 @@ describe('rule registry, files and docs agree', () => {
     assert.equal(readFileSync(join(docsDir, 'README.md'), 'utf8'), renderRuleIndex(RULES.map((r) => r.meta)));
   });
 
+  it('the extension declares a preflight.rules severity setting for every rule, and for nothing else', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const declared = manifest.contributes.configuration.properties['preflight.rules'].properties as Record<string, { enum: string[] }>;
+    assert.deepEqual(Object.keys(declared).sort(), RULES.map((r) => r.meta.id).sort());
+    for (const [id, setting] of Object.entries(declared)) assert.deepEqual(setting.enum, ['error', 'warning', 'info', 'off'], id);
+  });
+
   it('no rule file imports another rule file: what several rules share lives in support/', () => {
     const ruleFiles = readdirSync(RULE_DIR).filter((f) => f.endsWith('.ts') && !NOT_RULES.has(f));
     // Packages, the rest of src/, and this folder's shared modules; never a sibling rule.
