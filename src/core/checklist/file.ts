@@ -3,7 +3,7 @@
  * read-modify-write against what is on disk at that moment, written to a temporary file and
  * renamed over the old one (atomic), and retried if the file changed in between.
  */
-import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../input-error';
 import { readSourceFile } from '../text/read-source-file';
@@ -22,10 +22,40 @@ function readIfExists(file: string): string | null {
   throw new InputError(`${file} ${r.problem.reason}: the checklist is not written`);
 }
 
-/** Writes `text` to `file` atomically: a reader sees the old or the new file, never half. */
+/** @throws InputError when `file` exists and is read-only: renaming over it would replace it all the same. */
+function refuseReadOnly(file: string): void {
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+  } catch {
+    return; // no file yet
+  }
+  let writable = (mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      accessSync(file, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) throw new InputError(`${file} is read-only (mode ${(mode & 0o777).toString(8).padStart(4, '0')}): it was not replaced; make it writable (chmod u+w) to regenerate it`);
+}
+
+/**
+ * Writes `text` to `file` atomically: a reader sees the old or the new file, never half.
+ * @throws InputError when the file is read-only or its folder cannot be written.
+ */
 export function writeAtomic(file: string, text: string): void {
+  refuseReadOnly(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'ENOSPC' || code === 'ENOENT') throw new InputError(`cannot write ${file}: ${code === 'ENOENT' ? 'its folder does not exist' : code === 'ENOSPC' ? 'the disk is full' : `the folder is not writable (${code})`}; nothing was written`);
+    throw e;
+  }
   try {
     writeSync(fd, text);
     fsyncSync(fd);
@@ -71,15 +101,37 @@ export function updateChecklistFile(file: string, list: Checklist, edits: Checkl
   for (let attempt = 0; ; attempt++) {
     const before = readIfExists(file);
     const previous = parseChecklistMarkdown(before ?? '');
+    refuseToLose(file, before, previous);
     const merged = mergeState(list, previous);
     for (const e of edits) applyEdit(merged.state, e);
     for (const e of edits) if (e.kind === 'tick') delete merged.resets[e.id];
-    const text = renderChecklist(list, merged.state, { resets: merged.resets, archived: merged.archived });
+    const text = renderChecklist(list, merged.state, { resets: merged.resets, archived: merged.archived, other: merged.other });
     const now = readIfExists(file);
     if (now !== before && attempt < 20) continue; // changed under us: start again from what is there now
     if (text !== before) writeAtomic(file, text);
     return { text, parsed: parseChecklistMarkdown(text) };
   }
+}
+
+/**
+ * What must stop a regeneration, because writing would lose what is in the file: git conflict
+ * markers (one side's ticks and notes would be dropped), or a file that is not a Preflight
+ * checklist at all (hand-written text under our file name).
+ * @throws InputError naming the file and why
+ */
+function refuseToLose(file: string, text: string | null, parsed: ParsedChecklistFile): void {
+  if (text === null) return;
+  if (parsed.conflicts.length) {
+    const n = parsed.conflicts.length;
+    throw new InputError(`${file} has unresolved git conflict markers on line${n === 1 ? '' : 's'} ${listLines(parsed.conflicts)}: resolve the conflict (keep the ticks and notes of both sides), then regenerate; the file was not changed`);
+  }
+  if (!parsed.recognised && text.trim() !== '') throw new InputError(`${file} is not a Preflight checklist (no "<!-- preflight-checklist v1 -->" line and no checklist items): it was not overwritten; rename or remove it to generate the checklist`);
+}
+
+function listLines(lines: number[]): string {
+  const shown = lines.slice(0, 10).map(String);
+  if (lines.length > 10) return `${shown.join(', ')} and ${lines.length - 10} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
 }
 
 export function readChecklistFile(file: string): ParsedChecklistFile | null {

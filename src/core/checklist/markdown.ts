@@ -10,6 +10,7 @@ export const CHECKLIST_FILE = 'preflight-checklist.md';
 const MARKER = '<!-- preflight-checklist v1 -->';
 const ITEM = /^\s*[-*] \[( |x|X)\] (.*?)\s*<!-- id:(\S+) fp:(\S+) -->\s*$/;
 const RECORD = /^\s*[-*] \*\*(.+?):\*\*[ \t]?(.*)$/;
+const INSTRUCTIONS = 'Tick items with `[x]` and write after `Notes:`';
 
 /** One line of free text, safe inside the Markdown structure (no comment markers). */
 function cleanNote(text: string): string {
@@ -21,12 +22,14 @@ export interface RenderOptions {
   resets?: Record<string, string>;
   /** Notes of items that no longer exist, kept so no edit is lost. */
   archived?: Record<string, string>;
+  /** Text found outside any item that Preflight does not recognise, kept verbatim under "Other notes". */
+  other?: string;
 }
 
 export function renderChecklist(list: Checklist, state: ChecklistState, options: RenderOptions = {}): string {
   const out: string[] = [`# Pre-flight checklist: ${list.migration}`, '', MARKER, '', ...list.summary.map((s) => `> ${s}`), ''];
   if (list.verdict.length) out.push(...renderVerdict(list.verdict));
-  out.push('Tick items with `[x]` and write after `Notes:`; `preflight checklist` regenerates the file and keeps both for items that still apply.', '');
+  out.push(`${INSTRUCTIONS}; \`preflight checklist\` regenerates the file and keeps both for items that still apply.`, '');
   for (const section of SECTION_ORDER) {
     const items = list.items.filter((i) => i.section === section);
     if (!items.length) continue;
@@ -39,9 +42,11 @@ export function renderChecklist(list: Checklist, state: ChecklistState, options:
   const archived = Object.entries(options.archived ?? {}).filter(([, v]) => v.trim());
   if (archived.length) {
     out.push('## Notes on items that no longer apply', '');
-    for (const [id, note] of archived) out.push(`- \`${id}\`: ${note.split('\n').join('\n  ')}`);
+    for (const [id, note] of archived) out.push(...indentNote(`- \`${id}\`: `, cleanNote(note)));
     out.push('');
   }
+  const other = options.other?.replace(/\r/g, '') ?? '';
+  if (other.trim()) out.push(`## ${OTHER_NOTES}`, '', other, '');
   return out.join('\n');
 }
 
@@ -67,10 +72,14 @@ function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | 
     lines.push(`  ${fence}${item.code.lang}`, ...item.code.text.split('\n').map((l) => `  ${l}`), `  ${fence}`);
   }
   if (item.expected) lines.push(`  Expected: ${item.expected}`);
-  const note = state.notes[item.id] ?? '';
-  const noteLines = cleanNote(note).split('\n');
-  lines.push(`  Notes: ${noteLines[0]}`.trimEnd(), ...noteLines.slice(1).map((l) => `  ${l}`.trimEnd()));
+  lines.push(...indentNote('  Notes: ', cleanNote(state.notes[item.id] ?? '')));
   return lines;
+}
+
+/** A note under its label, continuation lines indented two spaces (blank lines stay empty). */
+function indentNote(label: string, note: string): string[] {
+  const [first, ...rest] = note.split('\n');
+  return [`${label}${first}`.replace(/\s+$/, (w) => (first.trim() ? w : '')), ...rest.map((l) => (l.trim() ? `  ${l}` : ''))];
 }
 
 export interface ParsedChecklistFile {
@@ -81,104 +90,215 @@ export interface ParsedChecklistFile {
   archived: Record<string, string>;
   /** "Reset: ..." lines still shown under unticked items. */
   resets: Record<string, string>;
+  /**
+   * Lines found between an item's title and its `Notes:` line that are not Preflight's own
+   * (reset, fenced code, `Expected:`): the generated detail line, or text a person added there.
+   * `mergeState` tells them apart against the regenerated item and moves a person's lines into the note.
+   */
+  bodies: Record<string, string[]>;
+  /** Lines Preflight does not recognise outside any item, verbatim (rendered under "Other notes"). */
+  other: string;
+  /** 1-based lines holding git conflict markers (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`); empty when there are none. */
+  conflicts: number[];
   /** Whether the text looked like a Preflight checklist at all. */
   recognised: boolean;
 }
 
+const OTHER_NOTES = 'Other notes';
+const ARCHIVE = 'Notes on items that no longer apply';
+const RECORD_SECTION = 'Migration record';
+const ITEM_SECTIONS = new Set<string>(Object.values(SECTION_TITLES));
+const CONFLICT = /^(?:<{7}|\|{7}|>{7})(?:\s|$)|^={7}\s*$/;
+
+/** 1-based lines of git conflict markers; `=======` alone is a setext underline, so it counts only next to `<<<<<<<`. */
+export function conflictMarkerLines(text: string): number[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  if (!lines.some((l) => /^<{7}(?:\s|$)/.test(l))) return [];
+  return lines.flatMap((l, i) => (CONFLICT.test(l) ? [i + 1] : []));
+}
+
+type Region = 'head' | 'verdict' | 'items' | 'record' | 'archive' | 'other';
+
+function regionOf(heading: string, level: number): Region {
+  if (level === 1 && heading.startsWith('Pre-flight checklist:')) return 'head';
+  if (level !== 2) return 'other';
+  if (heading === 'Verdict') return 'verdict';
+  if (ITEM_SECTIONS.has(heading)) return 'items';
+  if (heading === RECORD_SECTION) return 'record';
+  if (heading === ARCHIVE) return 'archive';
+  return 'other';
+}
+
+/**
+ * Reads a checklist back. Every line is either Preflight's own (regenerated from the migration),
+ * a person's work that has a place (ticks, notes, record fields, archived notes), or kept
+ * verbatim: lines inside an item go to that item (its note), lines outside any item go to
+ * "Other notes". Nothing is dropped.
+ */
 export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
   const state = emptyState();
   const ids: string[] = [];
   const archived: Record<string, string> = {};
   const resets: Record<string, string> = {};
+  const bodies: Record<string, string[]> = {};
+  const other: string[] = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  let region: Region = 'head';
   let current: string | null = null;
   let inFence: string | null = null;
   let inNotes = false;
-  let section = '';
+  let blanks = 0; // blank lines inside a note or an archived note, kept if more text follows
   for (const line of lines) {
     if (inFence) {
       if (line.trim().startsWith(inFence)) inFence = null;
       continue;
     }
-    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
     if (heading) {
-      section = heading[1].trim();
+      const next = regionOf(heading[2].trim(), heading[1].length);
       current = null;
       inNotes = false;
+      blanks = 0;
+      if (next === 'other' && heading[2].trim() !== OTHER_NOTES) other.push(line);
+      region = next;
       continue;
     }
-    const item = ITEM.exec(line);
+    const item = region === 'items' ? ITEM.exec(line) : null;
     if (item) {
       current = item[3];
       ids.push(current);
       state.ticks[current] = item[1] !== ' ';
       state.fingerprints[current] = item[4];
+      bodies[current] = [];
       inNotes = false;
+      blanks = 0;
       continue;
     }
-    if (section === 'Migration record') {
-      const rec = RECORD.exec(line);
-      const field = rec && RECORD_FIELDS.find((f) => f.label === rec[1].trim());
-      if (field) state.record[field.key] = rec![2].trim();
-      continue;
-    }
-    if (section === 'Notes on items that no longer apply') {
-      const m = /^\s*[-*] `([^`]+)`: ?(.*)$/.exec(line);
-      if (m) {
-        current = m[1];
-        archived[current] = m[2];
-      } else if (current && /^ {2}/.test(line)) archived[current] += `\n${line.slice(2)}`;
-      continue;
-    }
-    if (!current) continue;
-    const fence = /^\s*(```+|~~~~+)/.exec(line);
-    if (fence && !inNotes) {
-      inFence = fence[1];
-      continue;
-    }
-    const reset = /^\s{2,}> Reset: (.*)$/.exec(line);
-    if (reset && !inNotes) {
-      resets[current] = reset[1];
-      continue;
-    }
-    const notes = /^\s{2,}Notes:[ \t]?(.*)$/.exec(line);
-    if (notes) {
-      state.notes[current] = notes[1];
-      inNotes = true;
-      continue;
-    }
-    if (inNotes) {
-      if (line.trim() === '') {
-        inNotes = false;
+    switch (region) {
+      case 'head':
+        if (line.trim() === '' || line.trim() === MARKER || /^> /.test(line) || line.startsWith(INSTRUCTIONS)) continue;
+        other.push(line);
+        continue;
+      case 'verdict':
+        if (line.trim() === '' || /^- \*\*.+?:\*\*/.test(line) || /^ {2}- /.test(line) || line.startsWith(INSTRUCTIONS)) continue;
+        other.push(line);
+        continue;
+      case 'record': {
+        if (line.trim() === '') continue;
+        const rec = RECORD.exec(line);
+        const field = rec && RECORD_FIELDS.find((f) => f.label === rec[1].trim());
+        if (field) state.record[field.key] = rec![2].trim();
+        else other.push(line);
         continue;
       }
-      if (/^\s{2,}/.test(line)) state.notes[current] += `\n${line.replace(/^\s{2}/, '')}`;
-      else inNotes = false;
+      case 'archive': {
+        const m = /^\s*[-*] `([^`]+)`: ?(.*)$/.exec(line);
+        if (m) {
+          current = m[1];
+          archived[current] = m[2];
+          blanks = 0;
+        } else if (line.trim() === '') blanks++;
+        else if (current && /^ {2}/.test(line)) {
+          archived[current] += '\n'.repeat(blanks + 1) + line.slice(2);
+          blanks = 0;
+        } else {
+          current = null;
+          other.push(line);
+        }
+        continue;
+      }
+      case 'other':
+        other.push(line);
+        continue;
+      case 'items':
+        break;
     }
+    if (!current) {
+      if (line.trim() !== '') other.push(line);
+      continue;
+    }
+    if (!inNotes) {
+      const fence = /^\s*(```+|~~~~+)/.exec(line);
+      if (fence) {
+        inFence = fence[1];
+        continue;
+      }
+      const reset = /^\s{2,}> Reset: (.*)$/.exec(line);
+      if (reset) {
+        resets[current] = reset[1];
+        continue;
+      }
+      const notes = /^\s{2,}Notes:[ \t]?(.*)$/.exec(line);
+      if (notes) {
+        state.notes[current] = notes[1];
+        inNotes = true;
+        blanks = 0;
+        continue;
+      }
+      if (/^\s{2,}Expected: /.test(line) || line.trim() === '') continue;
+      bodies[current].push(line.replace(/^ {2}/, ''));
+      continue;
+    }
+    // In the note: everything up to the next item or section is the person's text.
+    if (line.trim() === '') {
+      blanks++;
+      continue;
+    }
+    state.notes[current] += '\n'.repeat(blanks + 1) + line.replace(/^ {2}/, '');
+    blanks = 0;
   }
-  for (const id of Object.keys(state.notes)) state.notes[id] = state.notes[id].replace(/\s+$/, '');
-  return { state, ids, archived, resets, recognised: text.includes(MARKER) || ids.length > 0 };
+  return { state, ids, archived, resets, bodies, other: trimBlankLines(other).join('\n'), conflicts: conflictMarkerLines(text), recognised: text.includes(MARKER) || ids.length > 0 };
+}
+
+function trimBlankLines(lines: string[]): string[] {
+  let a = 0;
+  let b = lines.length;
+  while (a < b && lines[a].trim() === '') a++;
+  while (b > a && lines[b - 1].trim() === '') b--;
+  return lines.slice(a, b);
 }
 
 export interface MergeResult {
   state: ChecklistState;
   resets: Record<string, string>;
   archived: Record<string, string>;
+  other: string;
+}
+
+/**
+ * The lines a person added between an item's title and its `Notes:` line. Preflight writes one
+ * plain line there, the item's detail: a line equal to the regenerated detail is that; when none
+ * is, a lone line right under the title is taken for the detail of an earlier version when the
+ * regenerated item has a detail too. Every other line is the person's.
+ */
+function addedLines(body: readonly string[], item: ChecklistItem): string[] {
+  const detail = item.detail?.split('\n').map((l) => l.trim()) ?? [];
+  const rest = body.filter((l) => !detail.includes(l.trim()));
+  if (rest.length < body.length) return rest;
+  if (detail.length && body.length === 1) return [];
+  return rest;
+}
+
+function joinNote(note: string | undefined, added: readonly string[]): string | undefined {
+  if (!added.length) return note;
+  return [...(note ? [note] : []), ...added].join('\n');
 }
 
 /**
  * Carries a person's work over to a regenerated checklist: ticks stay where the item's
  * fingerprint is unchanged, and are reset (saying why) where the statement behind it changed;
- * notes and record fields always stay; notes of vanished items move to an archive section.
+ * notes and record fields always stay; lines added inside an item join its note; notes of
+ * vanished items move to an archive section; unrecognised text outside items stays in "Other notes".
  */
 export function mergeState(list: Checklist, previous: ParsedChecklistFile): MergeResult {
   const state = emptyState();
   const resets: Record<string, string> = {};
   const archived = { ...previous.archived };
-  const now = new Set(list.items.map((i) => i.id));
+  const now = new Map(list.items.map((i) => [i.id, i]));
+  const bodies = previous.bodies ?? {};
   for (const item of list.items) {
     state.fingerprints[item.id] = item.fingerprint;
-    const note = previous.state.notes[item.id] ?? archived[item.id];
+    const note = joinNote(previous.state.notes[item.id] ?? archived[item.id], addedLines(bodies[item.id] ?? [], item));
     if (note) state.notes[item.id] = note;
     delete archived[item.id];
     if (!previous.state.ticks[item.id]) {
@@ -189,7 +309,13 @@ export function mergeState(list: Checklist, previous: ParsedChecklistFile): Merg
     if (previous.state.fingerprints[item.id] === item.fingerprint) state.ticks[item.id] = true;
     else resets[item.id] = `this was ticked, but what it checks changed since${item.line ? ` (the statement on line ${item.line})` : ''}; check it again.`;
   }
-  for (const [id, note] of Object.entries(previous.state.notes)) if (!now.has(id) && note.trim()) archived[id] = note;
+  for (const id of previous.ids) {
+    if (now.has(id)) continue;
+    // An item that no longer applies: its note, and the lines added inside it (a lone line is taken for its detail).
+    const body = bodies[id] ?? [];
+    const note = joinNote(previous.state.notes[id], body.length > 1 ? body : []);
+    if (note?.trim()) archived[id] = archived[id] && archived[id] !== note ? `${archived[id]}\n${note}` : note;
+  }
   state.record = { ...previous.state.record };
-  return { state, resets, archived };
+  return { state, resets, archived, other: previous.other ?? '' };
 }

@@ -5,6 +5,7 @@
  * commands, and returns what the rest of the extension uses (the review presenter).
  */
 import * as vscode from 'vscode';
+import { InputError } from '../../core/input-error';
 import type { DryRunObservations } from '../dry-run/dry-runs';
 import type { ProjectSession } from '../project-session';
 import type { WorkspaceAnalyzer } from '../workspace-analyzer';
@@ -92,7 +93,8 @@ export function registerChecklistFeatures(context: vscode.ExtensionContext, serv
           return await run(arg);
         } catch (e) {
           log.error(`${id} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-          void vscode.window.showErrorMessage(`Preflight: ${id} failed; see Preflight: Show Output.`);
+          // A refusal about the user's files (conflict markers, a read-only or foreign checklist file) is said as it is.
+          void vscode.window.showErrorMessage(e instanceof InputError ? `Preflight: ${e.message}` : `Preflight: ${id} failed; see Preflight: Show Output.`);
           return undefined;
         }
       }),
