@@ -1,44 +1,59 @@
-/** Core data → VS Code types, at the edge (the core never sees `vscode`). */
+/** The editor layer's LSP-shaped data (src/editor/shapes.ts) → VS Code types, at the edge. */
 import * as vscode from 'vscode';
-import type { Finding, RelatedLocation, Severity, SourceRange } from '../core/types';
-import { plainText } from './plain-words';
+import { ruleOf as ruleOfRef } from '../editor/diagnostics';
+import { toEditorRange } from '../editor/positions';
+import type { EditorDiagnostic, EditorRange, EditorSeverity, EditorWorkspaceEdit } from '../editor/shapes';
+import type { SourceRange } from '../core/types';
 
-export const DIAGNOSTIC_SOURCE = 'preflight';
+export { DIAGNOSTIC_SOURCE } from '../editor/shapes';
 
 /** Core ranges carry 1-based lines and UTF-16 columns, as VS Code counts them. */
 export function toRange(r: SourceRange): vscode.Range {
-  return new vscode.Range(r.start.line - 1, r.start.column - 1, r.end.line - 1, r.end.column - 1);
+  return fromEditorRange(toEditorRange(r));
 }
 
-export function toSeverity(s: Severity): vscode.DiagnosticSeverity {
+export function fromEditorRange(r: EditorRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+export function toEditorRangeOf(r: vscode.Range): EditorRange {
+  return { start: { line: r.start.line, character: r.start.character }, end: { line: r.end.line, character: r.end.character } };
+}
+
+function toSeverity(s: EditorSeverity): vscode.DiagnosticSeverity {
   switch (s) {
-    case 'error':
+    case 1:
       return vscode.DiagnosticSeverity.Error;
-    case 'warning':
+    case 2:
       return vscode.DiagnosticSeverity.Warning;
-    default:
+    case 3:
       return vscode.DiagnosticSeverity.Information;
+    default:
+      return vscode.DiagnosticSeverity.Hint;
   }
 }
 
-export function toDiagnostic(f: Finding, docUri: (ruleId: string) => vscode.Uri): vscode.Diagnostic {
-  // The Problems panel is plain text: the core's Markdown code spans lose their backticks.
-  const message = plainText(f.help ? `${f.message}\n${f.help}` : f.message);
-  const d = new vscode.Diagnostic(toRange(f.range), message, toSeverity(f.severity));
-  d.source = DIAGNOSTIC_SOURCE;
-  d.code = { value: f.rule, target: docUri(f.rule) };
-  if (f.related?.length) d.relatedInformation = f.related.map(toRelated);
-  return d;
-}
-
-function toRelated(r: RelatedLocation): vscode.DiagnosticRelatedInformation {
-  return new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.file), toRange(r.range)), plainText(r.message));
+export function toDiagnostic(d: EditorDiagnostic): vscode.Diagnostic {
+  const out = new vscode.Diagnostic(fromEditorRange(d.range), d.message, toSeverity(d.severity));
+  out.source = d.source;
+  out.code = d.codeDescription ? { value: d.code, target: vscode.Uri.parse(d.codeDescription.href) } : d.code;
+  if (d.relatedInformation?.length) {
+    out.relatedInformation = d.relatedInformation.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(r.location.file), fromEditorRange(r.location.range)), r.message));
+  }
+  return out;
 }
 
 /** The rule id of one of our diagnostics, or null for anyone else's. */
 export function ruleOf(d: vscode.Diagnostic): string | null {
-  if (d.source !== DIAGNOSTIC_SOURCE) return null;
   const code = d.code;
-  if (typeof code === 'object' && code !== null) return String(code.value);
-  return code === undefined ? null : String(code);
+  return ruleOfRef({ range: toEditorRangeOf(d.range), source: d.source, code: typeof code === 'object' && code !== null ? code.value : code });
+}
+
+export function toWorkspaceEdit(e: EditorWorkspaceEdit): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const change of e.changes) {
+    if (change.kind === 'create') edit.createFile(vscode.Uri.file(change.file), { contents: Buffer.from(change.contents, 'utf8'), ignoreIfExists: false });
+    else for (const t of change.edits) edit.replace(vscode.Uri.file(change.file), fromEditorRange(t.range), t.newText);
+  }
+  return edit;
 }

@@ -1,17 +1,2 @@
-/**
- * The one door from the extension into the core. Everything behind it (the SQL parser and its
- * WASM, the catalog, the rules) is loaded on first need through `loadCore()`, never at activation.
- */
-export { analyzeProject, type ProjectAnalysis } from '../core/analysis/analyze-project';
-export { transactionsOf, type MigrationAnalysis } from '../core/analysis/analyze-migration';
-export { HistoryAnalyzer } from '../core/analysis/history';
-export { changesSinceRef, defaultBranchMergeBase, resolveRef } from '../core/git/base-ref';
-export { parsePrismaSchema, type PrismaRelation, type PrismaSchemaModel } from '../core/prisma/schema';
-export { sqlReferentialAction } from '../core/prisma/referential-actions';
-export { discoverProject, type MigrationFolder, type PrismaProject } from '../core/project/discover';
-export { loadConfig, mergeConfig, type PreflightConfig } from '../core/project/config';
-export { RULES } from '../core/rules/index';
-export { renderRuleDoc } from '../core/rules/docs';
-export { describeLock, displayTable, lockName, whatLockBlocks } from '../core/rules/helpers';
-export { notNullColumnsOf, onDeleteConsequence, onUpdateConsequence } from '../core/rules/support/referential-actions';
-
+/** The door into the core is the editor layer's (src/editor/core-api.ts); the extension's modules import it from here. */
+export * from '../editor/core-api';

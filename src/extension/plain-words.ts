@@ -1,20 +1,2 @@
-/**
- * Words for plain-text surfaces (the Problems panel, tooltips of tree items, notifications):
- * Markdown code spans lose their backticks, counts get real plurals. No `vscode` here.
- */
-
-/** `x` → x: the Problems panel and notifications show backticks as they are. */
-export function plainText(text: string): string {
-  return text.replace(/`([^`\n]*)`/g, '$1').replace(/`/g, '');
-}
-
-/** "1 error", "3 warnings". */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
-
-/** "2 errors, 1 warning, 3 infos" without the zero counts; "no findings" when all are zero. */
-export function findingCounts(errors: number, warnings: number, infos: number): string {
-  const parts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '', infos ? `${infos} info` : ''].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'no findings';
-}
+/** Plain-text wording lives in the editor layer (src/editor/plain-words.ts), shared with the language server. */
+export { findingCounts, plainText, plural } from '../editor/plain-words';

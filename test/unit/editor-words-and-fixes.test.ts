@@ -5,11 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { freeMigrationFile } from '../../src/extension/free-migration-folder';
-import { findingCounts, plainText, plural } from '../../src/extension/plain-words';
-import { ProjectSession } from '../../src/extension/project-session';
-import type { Core } from '../../src/extension/core-loader';
-import type { PrismaProject } from '../../src/extension/core-api';
+import { freeMigrationFile } from '../../src/editor/free-migration-folder';
+import { findingCounts, plainText, plural } from '../../src/editor/plain-words';
+import { ProjectSession } from '../../src/editor/project-session';
+import type { Core } from '../../src/editor/core-loader';
+import type { PrismaProject } from '../../src/editor/core-api';
 import { groupRepeated } from '../../src/extension/checklist/view-models';
 import { renderRuleDocPage } from '../../src/extension/rule-doc-page';
 import type { FindingView } from '../../src/shared/messages';

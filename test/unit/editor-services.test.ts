@@ -1,0 +1,81 @@
+/**
+ * The editor layer (src/editor) without any editor: the same diagnostics, hover and code actions
+ * that VS Code and the language server show, computed from examples/shop through a plain host.
+ */
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { codeActionsFor } from '../../src/editor/code-actions';
+import { loadCore } from '../../src/editor/core-loader';
+import { DiagnosticsScope } from '../../src/editor/diagnostics';
+import { hoverAt } from '../../src/editor/hovers';
+import { DocumentText } from '../../src/editor/positions';
+import { EditorSettings } from '../../src/editor/settings';
+import { WorkspaceAnalyzer, type EditorHost } from '../../src/editor/workspace-analyzer';
+
+const SHOP = path.resolve(__dirname, '../../examples/shop');
+const FILE = path.join(SHOP, 'prisma/migrations/20250527160833_tenant_indexes_and_cash_drawer_set_null/migration.sql');
+const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+function host(settings: object = {}): EditorHost {
+  return {
+    log: quiet,
+    isTrusted: () => false,
+    workspaceFolders: () => [SHOP],
+    workspaceFolderOf: () => SHOP,
+    settingsFor: () => EditorSettings.fromObject(settings),
+    findProjectMarkers: async () => [path.join(SHOP, 'prisma/migrations/migration_lock.toml')],
+    openDocuments: () => [{ file: FILE, version: 3, dirty: false, text: () => readFileSync(FILE, 'utf8') }],
+  };
+}
+
+describe('editor services over examples/shop', function () {
+  this.timeout(20000);
+  let analyzer: WorkspaceAnalyzer;
+  before(async () => {
+    analyzer = new WorkspaceAnalyzer(host());
+    await analyzer.discoverAll();
+    await analyzer.idle();
+  });
+
+  it('publishes diagnostics for the open file with rule codes, links and plain text', () => {
+    const session = analyzer.sessionOf(FILE)!;
+    const update = new DiagnosticsScope((id) => `https://docs/${id}`).publish(session, new Set([FILE]), false);
+    const diagnostics = update.set.get(FILE)!;
+    const index = diagnostics.find((d) => d.code === 'non-concurrent-index')!;
+    assert.equal(index.severity, 2);
+    assert.equal(index.source, 'preflight');
+    assert.equal(index.codeDescription?.href, 'https://docs/non-concurrent-index');
+    assert.equal(index.range.start.line, 29);
+    assert.doesNotMatch(index.message, /`/);
+  });
+
+  it('names the lock in the hover of a statement', async () => {
+    const session = analyzer.sessionOf(FILE)!;
+    const doc = new DocumentText(readFileSync(FILE, 'utf8'));
+    const hover = hoverAt(await loadCore(), session, FILE, 3, doc.offsetAt({ line: 29, character: 3 }))!;
+    assert.match(hover.markdown, /\*\*SHARE\*\* on `"Appointment"`/);
+    assert.equal(hover.range?.start.line, 29);
+    assert.equal(hoverAt(await loadCore(), session, FILE, 4, 0), undefined, 'no hover from an analysis of another version');
+  });
+
+  it('offers the real fix first and preferred (a new migration folder), then ignore comments, then the docs', () => {
+    const session = analyzer.sessionOf(FILE)!;
+    const diagnostic = new DiagnosticsScope((id) => id).publish(session, new Set([FILE]), false).set.get(FILE)!.find((d) => d.code === 'non-concurrent-index')!;
+    const actions = codeActionsFor({ file: FILE, document: new DocumentText(readFileSync(FILE, 'utf8')), version: 3, session, diagnostics: [diagnostic], textOf: () => undefined, log: quiet });
+    const titles = actions.map((a) => a.title);
+    assert.match(titles[0], /CONCURRENTLY/);
+    assert.equal(actions[0].isPreferred, true);
+    assert.ok(actions[0].edit?.changes.some((c) => c.kind === 'create' && c.file.endsWith('migration.sql')), JSON.stringify(actions[0].edit));
+    assert.deepEqual(titles.slice(-3), ['Ignore non-concurrent-index for this statement', 'Ignore non-concurrent-index for this file', 'Show documentation for non-concurrent-index']);
+    const ignore = actions.find((a) => a.title.endsWith('this statement'))!;
+    assert.deepEqual(ignore.edit?.changes[0], { kind: 'edit', file: FILE, edits: [{ range: { start: { line: 29, character: 0 }, end: { line: 29, character: 0 } }, newText: '-- preflight-ignore non-concurrent-index\n' }] });
+  });
+
+  it('reads settings nested or dotted, as editors send them', () => {
+    assert.equal(EditorSettings.fromObject({ problems: { scope: 'all' } }).problemsScope, 'all');
+    assert.equal(EditorSettings.fromObject({ 'problems.scope': 'all' }).problemsScope, 'all');
+    assert.deepEqual(EditorSettings.fromObject({ rules: { 'drop-table': 'off', x: 'loud' } }).rules, { 'drop-table': 'off' });
+    assert.equal(EditorSettings.fromObject(null).analysisDelayMs, 250);
+  });
+});
