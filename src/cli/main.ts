@@ -19,6 +19,7 @@ import { CHECK_SPEC, CHECKLIST_SPEC, COMMENT_SPEC, EXPLAIN_SPEC, RULES_SPEC, TRA
 import { parseCommand, renderHelp } from './options/option-table';
 import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
+import { STATUS_SPEC, statusCommand } from './live/status-command';
 import { UsageError } from './usage-error';
 import { InputError } from '../core/input-error';
 import { fileErrorWords } from '../core/text/read-source-file';
@@ -36,7 +37,7 @@ export interface Io {
   isTTY: boolean;
 }
 
-const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC];
+const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, STATUS_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC];
 
 /** `preflight --help`: every command, one line each, from the commands' own tables. */
 function mainHelp(): string {
@@ -72,6 +73,8 @@ export async function main(argvIn: string[], io: Io): Promise<number> {
         return await checklist(rest, io);
       case 'trace':
         return await traceCommand(rest, io);
+      case 'status':
+        return await statusCommand(rest, io);
       case 'rules':
         return rules(rest, io);
       case '--version':
