@@ -4,7 +4,7 @@
  * text editor, a merge — so parsing is forgiving: ticks, notes and record fields are read back
  * by id, and nothing a person wrote is dropped on regeneration.
  */
-import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState, type Checklist, type ChecklistItem, type ChecklistState, type VerdictLine } from './model';
+import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState, type CheckResult, type CheckState, type Checklist, type ChecklistItem, type ChecklistState, type VerdictLine } from './model';
 
 export const CHECKLIST_FILE = 'preflight-checklist.md';
 const MARKER = '<!-- preflight-checklist v1 -->';
@@ -66,6 +66,8 @@ function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | 
   const where = item.line ? ` (line ${item.line})` : '';
   const lines = [`- [${ticked ? 'x' : ' '}] ${item.title}${where} <!-- id:${item.id} fp:${item.fingerprint} -->`];
   if (reset) lines.push(`  > Reset: ${reset}`);
+  const check = state.checks?.[item.id];
+  if (check) lines.push(...renderCheck(check));
   if (item.detail) lines.push(`  ${item.detail}`);
   if (item.code) {
     const fence = item.code.text.includes('```') ? '~~~~' : '```';
@@ -80,6 +82,17 @@ function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | 
 function indentNote(label: string, note: string): string[] {
   const [first, ...rest] = note.split('\n');
   return [`${label}${first}`.replace(/\s+$/, (w) => (first.trim() ? w : '')), ...rest.map((l) => (l.trim() ? `  ${l}` : ''))];
+}
+
+const CHECK_LINE = /^\s{2,}> Preflight check: (passed|failed|error|timeout|not-run)(, ticked by Preflight)? · observed: (.*) · expected: (.*) · at (\S+) on (.*)$/;
+const CHECK_WHY = /^\s{2,}> Why: (.*)$/;
+/** A value on the one-line check record: no separators, no line breaks, no comment markers. */
+const oneLine = (v: string) => cleanNote(v).replace(/\s*\n\s*/g, ' ').replace(/ · /g, ' - ');
+
+function renderCheck(c: CheckResult): string[] {
+  const lines = [`  > Preflight check: ${c.state}${c.tickedByPreflight ? ', ticked by Preflight' : ''} · observed: ${oneLine(c.observed)} · expected: ${oneLine(c.expected)} · at ${c.checkedAt} on ${oneLine(c.target)}`];
+  if (c.explanation) lines.push(`  > Why: ${oneLine(c.explanation)}`);
+  return lines;
 }
 
 export interface ParsedChecklistFile {
@@ -223,7 +236,17 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
         inFence = fence[1];
         continue;
       }
-      const reset = /^\s{2,}> Reset: (.*)$/.exec(line);
+      const check = !inNotes ? CHECK_LINE.exec(line) : null;
+    if (check) {
+      state.checks![current] = { state: check[1] as CheckState, observed: check[3], expected: check[4], checkedAt: check[5], target: check[6], ...(check[2] ? { tickedByPreflight: true } : {}) };
+      continue;
+    }
+    const why = !inNotes ? CHECK_WHY.exec(line) : null;
+    if (why && state.checks![current]) {
+      state.checks![current].explanation = why[1];
+      continue;
+    }
+    const reset = /^\s{2,}> Reset: (.*)$/.exec(line);
       if (reset) {
         resets[current] = reset[1];
         continue;
@@ -298,6 +321,9 @@ export function mergeState(list: Checklist, previous: ParsedChecklistFile): Merg
   const bodies = previous.bodies ?? {};
   for (const item of list.items) {
     state.fingerprints[item.id] = item.fingerprint;
+    // A fresh live result wins; an earlier one stays while the item checks the same thing.
+    const check = item.check ?? (previous.state.fingerprints[item.id] === item.fingerprint ? previous.state.checks?.[item.id] : undefined);
+    if (check) state.checks![item.id] = check;
     const note = joinNote(previous.state.notes[item.id] ?? archived[item.id], addedLines(bodies[item.id] ?? [], item));
     if (note) state.notes[item.id] = note;
     delete archived[item.id];

@@ -31,6 +31,42 @@ export interface ChecklistItem {
   line?: number;
   /** Hash of what the item was generated from: when it changes, a tick is reset. */
   fingerprint: string;
+  /** How a run against a live database judges what `code` returns (SQL items only). */
+  probe?: Probe;
+  /** The result of the last run against a live database (set by `preflight checklist --database-url`). */
+  check?: CheckResult;
+}
+
+/**
+ * How to judge a check query's result. `failure` explains a failed check in the user's words,
+ * with `{n}` for the number observed: one form for 1, one for any other number.
+ */
+export type Probe =
+  /** The first column of the only row is a count: it must equal `equals`. */
+  | { kind: 'count'; equals: number; failure?: { one: string; many: string } }
+  /** Every row's last column is a count that must be 0 (one row per column checked). */
+  | { kind: 'counts-zero'; failure?: { one: string; many: string } }
+  /** The query must return no rows. */
+  | { kind: 'no-rows'; failure?: { one: string; many: string } }
+  /** One row whose columns hold these values (as PostgreSQL prints them: t/f, letters). */
+  | { kind: 'row'; equals: Record<string, string | null> };
+
+export const CHECK_STATES = ['passed', 'failed', 'error', 'timeout', 'not-run'] as const;
+export type CheckState = (typeof CHECK_STATES)[number];
+
+/** What a check query returned against a live database, and the verdict. */
+export interface CheckResult {
+  state: CheckState;
+  observed: string;
+  expected: string;
+  /** ISO 8601. */
+  checkedAt: string;
+  /** host:port/database, never user or password. */
+  target: string;
+  /** Plain words for a check that did not pass. */
+  explanation?: string;
+  /** The tick on the item was made by Preflight (a later failing run removes it; a person's tick it never touches). */
+  tickedByPreflight?: boolean;
 }
 
 export interface RecordField {
@@ -45,6 +81,7 @@ export const RECORD_FIELDS: RecordField[] = [
   { key: 'issues', label: 'Issues' },
   { key: 'deployedBy', label: 'Deployed by' },
   { key: 'reviewedBy', label: 'Reviewed by' },
+  { key: 'sizes', label: 'Table sizes before deployment' },
 ];
 
 /**
@@ -74,10 +111,12 @@ export interface ChecklistState {
   /** Fingerprints the ticks were made against. */
   fingerprints: Record<string, string>;
   record: Record<string, string>;
+  /** Results of live checks, by item id (kept while the item's fingerprint holds). */
+  checks?: Record<string, CheckResult>;
 }
 
 export function emptyState(): ChecklistState {
-  return { ticks: {}, notes: {}, fingerprints: {}, record: {} };
+  return { ticks: {}, notes: {}, fingerprints: {}, record: {}, checks: {} };
 }
 
 /** An item as the generators write it: the builder adds the fingerprint. */
