@@ -27,7 +27,7 @@ export interface CheckOptions {
 interface ProjectRun {
   project: PrismaProject;
   loaded: LoadedConfig;
-  /** Migration folders named by the paths, or null when a path stands for the whole project. */
+  /** Migration folders named by the paths (none when only schema files are named), or null when a path stands for the whole project. */
   focus: Set<string> | null;
 }
 
@@ -47,13 +47,16 @@ function projectRuns(targets: readonly string[], options: CheckOptions, cwd: str
     for (const { project, loaded } of projectsAt(target, options, cwd)) {
       const key = JSON.stringify([project.root, project.migrationsDir, project.schemaPath]);
       const migration = project.focus.migration;
+      // A schema file named alone stands for its own findings, not for every migration: what a
+      // pre-commit hook passes when `prisma migrate dev` changed the schema and added a migration.
+      const schemaFile = !migration && project.focus.file !== undefined;
       project.focus = {};
       const known = runs.get(key);
       if (!known) {
-        runs.set(key, { project, loaded, focus: migration ? new Set([migration]) : null });
+        runs.set(key, { project, loaded, focus: migration ? new Set([migration]) : schemaFile ? new Set() : null });
       } else if (known.focus) {
         if (migration) known.focus.add(migration);
-        else known.focus = null;
+        else if (!schemaFile) known.focus = null;
       }
     }
   }

@@ -241,6 +241,27 @@ describe('preflight CLI for CI', function () {
       assert.equal(two.findings.filter((f) => f.migration === null).length, projectLevel);
     });
 
+    it('a schema file named beside migration files (what a commit hook passes) adds its findings, not every migration', async () => {
+      const schema = 'examples/shop/prisma/schema.prisma';
+      const newest = readdirSync(MIGRATIONS).filter((n) => /^\d/.test(n)).sort().at(-1)!;
+      const file = path.join('examples/shop/prisma/migrations', newest, 'migration.sql');
+      const whole = JSON.parse((await run(['check', 'examples/shop', '--format', 'json'])).out) as Doc;
+      const schemaFindings = whole.findings.filter((f) => f.file === schema);
+      assert.ok(schemaFindings.length > 0, 'the example has schema findings');
+
+      const alone = JSON.parse((await run(['check', schema, '--format', 'json'])).out) as Doc;
+      assert.deepEqual(alone.migrations, []);
+      assert.deepEqual(alone.findings, whole.findings.filter((f) => f.migration === null));
+      for (const args of [[schema, file], [file, schema]]) {
+        const staged = JSON.parse((await run(['check', ...args, '--format', 'json'])).out) as Doc;
+        assert.deepEqual(staged.migrations.map((m) => m.name), [newest]);
+        assert.deepEqual(new Set(staged.findings.map((f) => f.migration ?? f.file)), new Set([newest, ...schemaFindings.map((f) => f.file)]));
+      }
+      // the migrations folder (or the project) still stands for every migration, whatever the order
+      const all = JSON.parse((await run(['check', schema, 'examples/shop/prisma/migrations', '--format', 'json'])).out) as Doc;
+      assert.equal(all.findings.length, whole.findings.length);
+    });
+
     it('a folder holding several projects reviews each, skipping node_modules and git-ignored folders', async () => {
       const s = scratch();
       try {
