@@ -144,6 +144,7 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
         if (cache) await cache.set(key, { dump: await pg.dump(), failures, migrations: history.length });
         replay = { migrations: history.length, cached: false, durationMs: Math.round(performance.now() - r0), failures };
       }
+      if (cache?.refused) notices.push(`${cache.refused[0].toUpperCase()}${cache.refused.slice(1)} (the history is replayed each time).`);
     }
     for (const name of extensions.unsupported) notices.push(`PGlite does not provide the extension "${name}": statements that need it fail in this dry run (a real PostgreSQL with it installed, --shadow-database-url, would run them).`);
     if (replay.failures.length) notices.push(`${replay.failures.length} statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).`);
