@@ -16,7 +16,7 @@ import type { SqlStatement } from '../sql/parse-migration';
 import { alterCmds } from './alter-commands';
 import { applicationSteps } from './application-steps';
 import { lockWindows } from './lock-windows';
-import type { Checklist, ChecklistItem, ItemDraft } from './model';
+import type { Checklist, ChecklistItem, ItemDraft, Probe } from './model';
 import { forgetMigrationSql, rollbackPlan, rollbackRunCommand } from './rollback';
 import { buildVerdict, windowWords } from './verdict';
 
@@ -328,6 +328,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
             detail: `Rows of ${t} whose key points at no ${displayTable(saved.foreignKey.refTable)} row make the statement fail.`,
             code: { lang: 'sql', text: `SELECT count(*) AS orphans\nFROM ${t} c\nLEFT JOIN ${displayTable(saved.foreignKey.refTable)} p ON ${join}\nWHERE ${present} AND ${missing};` },
             expected: '0',
+            probe: { kind: 'count', equals: 0, failure: { one: `1 row of ${t} points at no ${displayTable(saved.foreignKey.refTable)} row: adding ${quoteAlways(saved.name)} will fail; fix or delete it first`, many: `{n} rows of ${t} point at no ${displayTable(saved.foreignKey.refTable)} row: adding ${quoteAlways(saved.name)} will fail; fix or delete them first` } },
             failsIf: `a row of ${t} points at no ${displayTable(saved.foreignKey.refTable)} row through ${quoteAlways(saved.name)}`,
             statementIndex: i,
             line,
@@ -344,6 +345,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           title: `Check ${t}.${quoteAlways(cmd.name)} has no NULLs before SET NOT NULL`,
           code: { lang: 'sql', text: `SELECT count(*) AS nulls FROM ${t} WHERE ${quoteAlways(cmd.name)} IS NULL;` },
           expected: '0 (otherwise the statement fails)',
+          probe: { kind: 'count', equals: 0, failure: { one: `1 row of ${t} has NULL in ${quoteAlways(cmd.name)}: SET NOT NULL will fail; fix the data first`, many: `{n} rows of ${t} have NULL in ${quoteAlways(cmd.name)}: SET NOT NULL will fail; fix the data first` } },
           failsIf: `${t}.${quoteAlways(cmd.name)} holds a NULL`,
           statementIndex: i,
           line,
@@ -362,6 +364,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
             title: `Check ${t} is empty: required column ${quoteAlways(def.colname)} is added without a default`,
             code: { lang: 'sql', text: `SELECT count(*) AS row_count FROM ${t};` },
             expected: '0 (otherwise the statement fails: existing rows would have NULL)',
+            probe: { kind: 'count', equals: 0, failure: { one: `${t} has 1 row: adding required column ${quoteAlways(def.colname)} without a default will fail; give it a default or add it in steps`, many: `${t} has {n} rows: adding required column ${quoteAlways(def.colname)} without a default will fail; give it a default or add it in steps` } },
             failsIf: `${t} has any row (required column ${quoteAlways(def.colname)} has no default)`,
             statementIndex: i,
             line,
@@ -386,6 +389,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           detail: `The column changes from ${col.type.display} to ${to.display}: values that do not fit make the statement fail or are rounded.`,
           code: { lang: 'sql', text: query },
           expected: '0',
+          probe: { kind: 'count', equals: 0, failure: { one: `1 value of ${t}.${c} does not fit ${to.display}: the type change will fail; fix it first`, many: `{n} values of ${t}.${c} do not fit ${to.display}: the type change will fail; fix them first` } },
           failsIf: to.base === 'numeric' && to.mods.length ? `a value of ${t}.${c} has more than ${to.mods[0] - (to.mods[1] ?? 0)} digits before the decimal point` : `a value of ${t}.${c} does not fit ${to.display}`,
           statementIndex: i,
           line,
@@ -420,6 +424,7 @@ function preChecks(b: Builder, st: SqlStatement, i: number, before: Catalog, aft
           title: `Check no row still uses ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}`,
           code: { lang: 'sql', text: users.map(({ table, column }) => `SELECT ${quoteLiteral(`${splitKey(table).name}.${column}`)} AS col, count(*) FROM ${displayTable(table)} WHERE ${quoteAlways(column)}::text IN (${removed.map(quoteLiteral).join(', ')})`).join('\nUNION ALL\n') + ';' },
           expected: '0 in every row (otherwise the type change fails)',
+          probe: { kind: 'counts-zero', failure: { one: `1 row still holds ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}: the type change will fail; update it first`, many: `{n} rows still hold ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}: the type change will fail; update them first` } },
           failsIf: `a row still holds ${removed.map(quoteLiteral).join(', ')} of enum ${quoteAlways(old.name)}`,
           statementIndex: i,
           line,
@@ -465,6 +470,7 @@ function duplicates(b: Builder, table: string, cols: string[], i: number, line: 
     title: `Check for duplicate (${list}) in ${t} before ${quoteAlways(name)}`,
     code: { lang: 'sql', text: `SELECT ${list}, count(*) AS copies\nFROM ${t}\nWHERE ${cols.map((c) => `${quoteAlways(c)} IS NOT NULL`).join(' AND ')}\nGROUP BY ${list}\nHAVING count(*) > 1\nLIMIT 20;` },
     expected: 'no rows (otherwise the statement fails)',
+    probe: { kind: 'no-rows', failure: { one: `1 value of (${list}) occurs more than once in ${t}: ${quoteAlways(name)} will fail; remove the duplicates first`, many: `{n} values of (${list}) occur more than once in ${t} (the query shows at most 20): ${quoteAlways(name)} will fail; remove the duplicates first` } },
     failsIf: `${t} holds duplicate (${list})`,
     statementIndex: i,
     line,
@@ -478,6 +484,20 @@ function columnVerification(table: string, col: Column): { text: string; expecte
     text: `SELECT column_name, data_type, character_maximum_length, numeric_precision, numeric_scale, is_nullable, column_default\nFROM information_schema.columns\nWHERE table_schema = ${quoteLiteral(schema)} AND table_name = ${quoteLiteral(name)} AND column_name = ${quoteLiteral(col.name)};`,
     expected: `one row: type ${col.type.display}, is_nullable ${col.notNull ? 'NO' : 'YES'}, column_default ${col.hasDefault ? 'set' : 'NULL'}`,
   };
+}
+
+/** What information_schema.columns says of a column the catalog holds (data_type and its length, precision and scale; nullability). */
+function columnProbe(col: Column): Probe {
+  const equals: Record<string, string | null> = { is_nullable: col.notNull ? 'NO' : 'YES' };
+  const t = col.type;
+  const dataType = t.array ? 'ARRAY' : t.user ? 'USER-DEFINED' : t.display.replace(/\(\d+(,\d+)?\)/, '').replace(/\s+/g, ' ').trim();
+  if (dataType) equals.data_type = dataType;
+  if (!t.array && (t.base === 'varchar' || t.base === 'bpchar')) equals.character_maximum_length = t.mods.length ? String(t.mods[0]) : t.base === 'bpchar' ? '1' : null;
+  if (!t.array && t.base === 'numeric' && t.mods.length) {
+    equals.numeric_precision = String(t.mods[0]);
+    equals.numeric_scale = String(t.mods[1] ?? 0);
+  }
+  return { kind: 'row', equals };
 }
 
 function verifications(b: Builder, st: SqlStatement, i: number, after: Catalog): void {
@@ -496,6 +516,7 @@ function verifications(b: Builder, st: SqlStatement, i: number, after: Catalog):
         title: `Verify ${quoteAlways(con.name)} is ON DELETE ${con.foreignKey.onDelete}, ON UPDATE ${con.foreignKey.onUpdate}`,
         code: { lang: 'sql', text: `SELECT conname, confdeltype, confupdtype, convalidated, pg_get_constraintdef(oid) AS definition\nFROM pg_constraint\nWHERE conname = ${quoteLiteral(con.name)} AND conrelid = ${quoteLiteral(displayTable(table))}::regclass;` },
         expected: `confdeltype = '${fkActionLetter(con.foreignKey.onDelete)}', confupdtype = '${fkActionLetter(con.foreignKey.onUpdate)}', convalidated = ${con.validated ? 't' : 'f (validate in the follow-up migration)'}`,
+        probe: { kind: 'row', equals: { confdeltype: fkActionLetter(con.foreignKey.onDelete), confupdtype: fkActionLetter(con.foreignKey.onUpdate), convalidated: con.validated ? 't' : 'f' } },
         statementIndex: i,
         line,
         basis,
@@ -506,7 +527,7 @@ function verifications(b: Builder, st: SqlStatement, i: number, after: Catalog):
     if (col && !verifiedColumns.has(`${table}.${col.name}`)) {
       verifiedColumns.add(`${table}.${col.name}`);
       const v = columnVerification(table, col);
-      b.add({ id: `verify.column.${idPart(table)}.${idPart(col.name)}`, section: 'verify', title: `Verify column ${displayTable(table)}.${quoteAlways(col.name)}`, code: { lang: 'sql', text: v.text }, expected: v.expected, statementIndex: i, line, basis });
+      b.add({ id: `verify.column.${idPart(table)}.${idPart(col.name)}`, section: 'verify', title: `Verify column ${displayTable(table)}.${quoteAlways(col.name)}`, code: { lang: 'sql', text: v.text }, expected: v.expected, probe: columnProbe(col), statementIndex: i, line, basis });
     }
   }
   const type = nodeType(st.node);
@@ -522,6 +543,7 @@ function verifications(b: Builder, st: SqlStatement, i: number, after: Catalog):
         detail: s.concurrent ? 'A concurrent build that failed leaves the index INVALID: it is not used and still slows writes.' : undefined,
         code: { lang: 'sql', text: `SELECT indexrelid::regclass AS index, indisvalid, indisready\nFROM pg_index\nWHERE indexrelid = ${quoteLiteral(`${quoteAlways(ix.schema)}.${quoteAlways(ix.name)}`)}::regclass;` },
         expected: 'indisvalid = t, indisready = t',
+        probe: { kind: 'row', equals: { indisvalid: 't', indisready: 't' } },
         statementIndex: i,
         line,
         basis,
@@ -538,6 +560,7 @@ function verifications(b: Builder, st: SqlStatement, i: number, after: Catalog):
         title: `Verify table ${displayTable(table)} exists with ${after.table(table)!.columns.size} columns`,
         code: { lang: 'sql', text: `SELECT count(*) AS columns FROM information_schema.columns WHERE table_schema = ${quoteLiteral(schema)} AND table_name = ${quoteLiteral(name)};` },
         expected: String(after.table(table)!.columns.size),
+        probe: { kind: 'count', equals: after.table(table)!.columns.size },
         statementIndex: i,
         line,
         basis,
