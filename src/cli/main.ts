@@ -19,6 +19,7 @@ import { CHECK_SPEC, CHECKLIST_SPEC, COMMENT_SPEC, EXPLAIN_SPEC, RULES_SPEC, TRA
 import { parseCommand, renderHelp } from './options/option-table';
 import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
+import type * as LspCommand from '../lsp/lsp-command';
 import { STATUS_SPEC, statusCommand } from './live/status-command';
 import { UsageError } from './usage-error';
 import { InputError } from '../core/input-error';
@@ -37,7 +38,10 @@ export interface Io {
   isTTY: boolean;
 }
 
-const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, STATUS_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC];
+/** `lsp` loads the language server (and its protocol library) only when it runs. */
+const LSP_SUMMARY = { name: 'lsp', summary: 'Language server for Neovim, Helix, Zed, Emacs, JetBrains (--stdio)' };
+
+const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, STATUS_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC, LSP_SUMMARY];
 
 /** `preflight --help`: every command, one line each, from the commands' own tables. */
 function mainHelp(): string {
@@ -77,6 +81,8 @@ export async function main(argvIn: string[], io: Io): Promise<number> {
         return await statusCommand(rest, io);
       case 'rules':
         return rules(rest, io);
+      case 'lsp':
+        return await (require('../lsp/lsp-command') as typeof LspCommand).lspCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout(`${VERSION}\n`);

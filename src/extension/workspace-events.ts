@@ -1,45 +1,31 @@
 /**
- * What makes the analyses run again: typing (debounced), opening and closing editors, saving,
- * files created, changed or deleted on disk, settings, workspace trust and folders.
+ * What makes the analyses run again, from VS Code's events: the editor layer's `AnalysisTriggers`
+ * (src/editor/analysis-triggers.ts) for documents and files on disk; settings, workspace trust and
+ * folders re-discover every project; analyses publish diagnostics and update the status bar.
  */
 import * as vscode from 'vscode';
+import { AnalysisTriggers, WATCHED_GLOBS } from '../editor/analysis-triggers';
 import { Config } from './config';
 import type { DiagnosticsPublisher } from './diagnostics';
 import type { StatusBar } from './status-bar';
-import { isPrismaFile, type WorkspaceAnalyzer } from './workspace-analyzer';
-
-const WATCHED = ['**/migration.sql', '**/*.prisma', '**/migration_lock.toml', '**/preflight.config.json', '**/prisma.config.{ts,mts,cts,js,mjs,cjs}', '**/migrations/*'];
+import type { WorkspaceAnalyzer } from './workspace-analyzer';
 
 export function watchWorkspace(analyzer: WorkspaceAnalyzer, diagnostics: DiagnosticsPublisher, status: StatusBar): vscode.Disposable[] {
-  const onDocument = async (doc: vscode.TextDocument, delay: (config: Config) => number, saved = false) => {
-    if (doc.uri.scheme !== 'file' || !isPrismaFile(doc.uri.fsPath)) return;
-    const session = await analyzer.ensureSessionOf(doc.uri.fsPath);
-    if (session) analyzer.schedule(session, delay(Config.for(doc.uri)), saved ? { git: [doc.uri.fsPath] } : {});
+  const triggers = new AnalysisTriggers(analyzer);
+  const onDocument = (doc: vscode.TextDocument, delay: (config: Config) => number, saved = false) => {
+    if (doc.uri.scheme === 'file') void triggers.document(doc.uri.fsPath, delay(Config.for(doc.uri)), saved);
   };
-  const layoutTimers = new Map<string, NodeJS.Timeout>();
   const onDisk = (uri: vscode.Uri, layoutChanged: boolean) => {
-    if (uri.scheme !== 'file') return;
-    const file = uri.fsPath;
-    if (/preflight\.config\.json$|prisma\.config\.[cm]?[jt]s$/.test(file)) {
-      debounce(layoutTimers, '*', () => void analyzer.discoverAll());
-      return;
-    }
-    const session = analyzer.sessionOf(file);
-    if (!session) {
-      if (layoutChanged && isPrismaFile(file)) debounce(layoutTimers, '*', () => void analyzer.discoverAll());
-      return;
-    }
-    if (layoutChanged) debounce(layoutTimers, session.key, () => void analyzer.rediscover(session));
-    else analyzer.schedule(session, 100, { git: [file] });
+    if (uri.scheme === 'file') triggers.disk(uri.fsPath, layoutChanged);
   };
 
   const disposables: vscode.Disposable[] = [
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length) void onDocument(e.document, (c) => c.analysisDelayMs);
+      if (e.contentChanges.length) onDocument(e.document, (c) => c.analysisDelayMs);
     }),
-    vscode.workspace.onDidOpenTextDocument((doc) => void onDocument(doc, () => 0)),
-    vscode.workspace.onDidCloseTextDocument((doc) => void onDocument(doc, () => 0)),
-    vscode.workspace.onDidSaveTextDocument((doc) => void onDocument(doc, () => 0, true)),
+    vscode.workspace.onDidOpenTextDocument((doc) => onDocument(doc, () => 0)),
+    vscode.workspace.onDidCloseTextDocument((doc) => onDocument(doc, () => 0)),
+    vscode.workspace.onDidSaveTextDocument((doc) => onDocument(doc, () => 0, true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affectsUs(e)) void analyzer.discoverAll();
     }),
@@ -52,9 +38,9 @@ export function watchWorkspace(analyzer: WorkspaceAnalyzer, diagnostics: Diagnos
     }),
     analyzer.onDidRemoveSession((session) => diagnostics.clear(session)),
     analyzer.onDidChangeBusy((busy) => status.setBusy(busy)),
-    { dispose: () => layoutTimers.forEach((t) => clearTimeout(t)) },
+    triggers,
   ];
-  for (const glob of WATCHED) {
+  for (const glob of WATCHED_GLOBS) {
     const watcher = vscode.workspace.createFileSystemWatcher(glob);
     disposables.push(
       watcher,
@@ -64,16 +50,4 @@ export function watchWorkspace(analyzer: WorkspaceAnalyzer, diagnostics: Diagnos
     );
   }
   return disposables;
-}
-
-function debounce(timers: Map<string, NodeJS.Timeout>, key: string, run: () => void): void {
-  const t = timers.get(key);
-  if (t) clearTimeout(t);
-  timers.set(
-    key,
-    setTimeout(() => {
-      timers.delete(key);
-      run();
-    }, 200),
-  );
 }
