@@ -116,6 +116,33 @@ function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
+describe('GitHub Action (action.yml): its contract', () => {
+  const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as ActionDefinition;
+  const doc = readFileSync(path.join(ROOT, 'docs', 'ci.md'), 'utf8');
+
+  it('docs/ci.md has a row for every input and output, and none for one the action lacks', () => {
+    const rows = (heading: string) => {
+      const section = doc.slice(doc.indexOf(`### ${heading}\n`), doc.indexOf('\n### ', doc.indexOf(`### ${heading}\n`) + 1));
+      return [...section.matchAll(/^\| `([\w-]+)` \|/gm)].map((m) => m[1]).sort();
+    };
+    assert.deepEqual(rows('Inputs'), Object.keys(action.inputs).sort());
+    assert.deepEqual(rows('Outputs'), Object.keys(action.outputs).sort());
+    for (const [name, input] of Object.entries(action.inputs)) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`))!;
+      if (input.default && !input.default.includes('${{')) assert.ok(row.includes(`| \`${input.default}\` |`), `docs/ci.md gives another default for ${name}: ${row}`);
+    }
+  });
+
+  it('inputs reach the scripts through env only, never spliced into a run: script', () => {
+    for (const step of action.runs.steps) assert.doesNotMatch(step.run ?? '', /\$\{\{/, `step "${step.name}" splices an expression into its script`);
+  });
+
+  it('the local pre-commit hook in docs/ci.md takes the same files as .pre-commit-hooks.yaml', () => {
+    const [hook] = parse(readFileSync(path.join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { files: string }[];
+    assert.match(doc, new RegExp(`^ +files: ${hook.files.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}$`, 'm'));
+  });
+});
+
 describe('GitHub Action (action.yml) in a simulated runner', function () {
   this.timeout(120_000);
   let dir: string;
