@@ -308,6 +308,17 @@ describe('preflight CLI for CI', function () {
     });
   });
 
+  describe('--format github', () => {
+    it('annotations are plain text: the help of every finding without Markdown backticks', async () => {
+      const json = JSON.parse((await run(['check', 'examples/shop', '--format', 'json'])).out) as { findings: { help?: string }[] };
+      assert.ok(json.findings.some((f) => f.help?.includes('`')), 'the example has help with backticks');
+      const r = await run(['check', 'examples/shop', '--format', 'github']);
+      const lines = r.out.trimEnd().split('\n');
+      assert.equal(lines.length, json.findings.length);
+      for (const line of lines) assert.doesNotMatch(line, /`/);
+    });
+  });
+
   describe('--format gitlab', () => {
     it('is a Code Quality report: description, check_name, fingerprint, severity, location.path and lines.begin for every finding', async () => {
       const r = await run(['check', 'examples/shop', '--format', 'gitlab']);

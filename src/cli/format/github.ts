@@ -29,7 +29,12 @@ function annotation(f: Finding, cwd: string): string {
   properties.push(['title', f.rule]);
   const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(',');
   const text = f.help ? `${f.message} ${f.help}` : f.message;
-  return `::${COMMAND[f.severity]} ${props}::${escapeData(text)}`;
+  return `::${COMMAND[f.severity]} ${props}::${escapeData(plainText(text))}`;
+}
+
+/** An annotation is plain text on GitHub: Markdown backticks around code would show as such. */
+function plainText(text: string): string {
+  return text.replace(/`/g, '');
 }
 
 /** Escapes the message part of a workflow command. */
