@@ -1,5 +1,6 @@
 /** The option table of each subcommand (trace keeps its own, and its help, in trace-command.ts). */
 import type { CommandSpec, OptionSpec } from './option-table';
+import { LIVE_EPILOG, LIVE_OPTIONS } from '../live/live-options';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -89,7 +90,15 @@ the ticks and notes of items that still apply.`,
     { name: 'down-sql', type: 'boolean', description: 'Also write down.sql (rollback) into the migration folder' },
     CONFIG,
     PRISMA_VERSION,
+    ...LIVE_OPTIONS,
+    { name: 'phase', type: 'string', value: '<p>', choices: ['before-deploy', 'after-deploy'], description: 'With a database: run the pre-deployment checks, or after deploying the verification queries (default: before-deploy)' },
+    { name: 'format', type: 'string', value: '<f>', choices: ['pretty', 'json'], description: 'json prints the checklist model with each check result (default: pretty)' },
   ],
+  epilog: `With --database-url (or PREFLIGHT_DATABASE_URL) the check queries run read-only against the database: each
+result is written under its item, passing checks are ticked (as ticked by Preflight; a later failing
+run undoes only those ticks), and the row counts and sizes of the locked tables go into the migration
+record. Exit 1 when a check fails or times out.
+${LIVE_EPILOG}`,
 };
 
 export const TRACE_SUMMARY = { name: 'trace', summary: 'Dry-run a migration in an embedded PostgreSQL, or a temporary database on a server' } as const;
