@@ -20,7 +20,7 @@ import { TraceInterrupted, traceMigration } from '../core/trace/trace-migration'
 import { traceCleanup } from './trace-cleanup';
 import type { TraceMigrationInput, TraceResult } from '../core/trace/types';
 import { displayPath } from './format/paths';
-import type { Io } from './main';
+import type { Io } from './io';
 import { UsageError } from './usage-error';
 
 export const TRACE_HELP = `Usage: preflight trace [path] [options]

@@ -50,7 +50,7 @@ describe('preflight lsp --stdio, spoken to by a plain LSP client', function () {
     server = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: SHOP });
     server.stderr.on('data', (d) => (stderr += String(d)));
     rpc = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => published.push(p));
+    rpc.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => void published.push(p));
     rpc.onNotification('window/logMessage', () => {});
     rpc.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ problems: { scope: 'branch' } })));
     rpc.onRequest('client/registerCapability', () => null);

@@ -24,7 +24,7 @@ import { CONFIG_FILE_NAME, type PreflightConfig } from './config';
 import { foldersBelow } from './folders-below';
 import { compareMigrationNames } from './migration-order';
 import { findPrismaConfigFile, readPrismaConfigPaths } from './prisma-config-file';
-import { detectPrismaVersion } from './prisma-version';
+import { detectPrismaVersion, type PrismaVersionInfo } from './prisma-version';
 
 export interface MigrationFolder {
   /** Folder name, e.g. `20240101000000_init`. */
@@ -37,12 +37,7 @@ export interface MigrationFolder {
   unreadable?: UnreadableFile;
 }
 
-export interface PrismaVersionInfo {
-  version: string | null;
-  source: 'config' | 'override' | 'installed' | 'package.json' | 'unknown';
-  /** Plain words, e.g. "installed: node_modules/prisma/package.json 7.4.1". */
-  detail: string;
-}
+export type { PrismaVersionInfo } from './prisma-version';
 
 export interface PrismaProject {
   /** Folder the paths are relative to: where package.json / prisma.config.ts / the prisma folder live. */

@@ -7,7 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { PrismaVersionInfo } from './discover';
+
+export interface PrismaVersionInfo {
+  version: string | null;
+  source: 'config' | 'override' | 'installed' | 'package.json' | 'unknown';
+  /** Plain words, e.g. "installed: node_modules/prisma/package.json 7.4.1". */
+  detail: string;
+}
 
 export function detectPrismaVersion(root: string, override?: string, configVersion?: string): PrismaVersionInfo {
   const from = path.resolve(root);
