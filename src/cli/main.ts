@@ -21,6 +21,9 @@ import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
 import type * as LspCommand from '../lsp/lsp-command';
 import { STATUS_SPEC, statusCommand } from './live/status-command';
+import { checklistAgainstDatabase } from './live/checklist-live';
+import { liveChoice } from './live/live-options';
+import { checklistJson, type CheckPhase } from '../core/live/checks';
 import { UsageError } from './usage-error';
 import { InputError } from '../core/input-error';
 import { fileErrorWords } from '../core/text/read-source-file';
@@ -176,7 +179,8 @@ async function checklist(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const positionals = command.positionals;
-  const values = command.values as { verify?: boolean; 'down-sql'?: boolean; config?: string; 'prisma-version'?: string };
+  const values = command.values as { verify?: boolean; 'down-sql'?: boolean; config?: string; 'prisma-version'?: string; phase?: CheckPhase; format?: 'pretty' | 'json' };
+  const live = values.verify ? null : liveChoice(command.values, io);
   if (positionals.length !== 1) throw new UsageError('checklist needs one migration folder, e.g. `preflight checklist prisma/migrations/20250101000000_init`');
   const target = path.resolve(io.cwd, positionals[0]);
   const folder = path.basename(target) === 'migration.sql' ? path.dirname(target) : target;
@@ -200,10 +204,25 @@ async function checklist(args: string[], io: Io): Promise<number> {
     const pre = mc.checklist.items.filter((i) => i.section === 'pre');
     const open = pre.filter((i) => existing.state.ticks[i.id] !== true || existing.state.fingerprints[i.id] !== i.fingerprint);
     for (const i of open) io.stdout(`unticked: ${i.title}${existing.state.ticks[i.id] && existing.state.fingerprints[i.id] !== i.fingerprint ? ' (ticked, but the migration changed since)' : ''}\n`);
+    // A check Preflight ran against the database and saw fail keeps the run failing, ticked or not.
+    const failedChecks = pre.filter((i) => existing.state.ticks[i.id] === true && existing.state.fingerprints[i.id] === i.fingerprint && ['failed', 'error', 'timeout'].includes(existing.state.checks?.[i.id]?.state ?? ''));
+    for (const i of failedChecks) io.stdout(`check failed against the database: ${i.title}\n`);
     io.stdout(open.length ? `${open.length} of ${pre.length} pre-deployment items still open\n` : `all ${pre.length} pre-deployment items ticked\n`);
-    return open.length ? 1 : 0;
+    return open.length || failedChecks.length ? 1 : 0;
   }
   const mc = await checklistForMigration(project, name, { config: loaded.config });
+  if (live) {
+    const code = await checklistAgainstDatabase(mc, file, live, values.phase ?? 'before-deploy', values.format ?? 'pretty', io);
+    if (values['down-sql']) writeAtomic(path.join(folder, 'down.sql'), renderDownSql(mc));
+    return code;
+  }
+  if (values.phase) throw new UsageError('--phase needs a database: --database-url <url>, or set PREFLIGHT_DATABASE_URL');
+  if (values.format === 'json') {
+    const { parsed } = updateChecklistFile(file, mc.checklist);
+    const withChecks = { ...mc.checklist, items: mc.checklist.items.map((i) => (parsed.state.checks?.[i.id] ? { ...i, check: parsed.state.checks[i.id] } : i)) };
+    io.stdout(`${JSON.stringify(checklistJson(withChecks), null, 2)}\n`);
+    return 0;
+  }
   const { parsed } = updateChecklistFile(file, mc.checklist);
   const ticked = mc.checklist.items.filter((i) => parsed.state.ticks[i.id]).length;
   io.stdout(`wrote ${path.relative(io.cwd, file)}: ${mc.checklist.items.length} items, ${ticked} ticked\n`);
