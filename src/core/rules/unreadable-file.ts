@@ -7,10 +7,10 @@ export default defineRule({
     category: 'deploy-failure',
     defaultSeverity: 'error',
     fixAvailability: 'never',
-    summary: 'A migration.sql, schema file or migrations folder that cannot be read or is not valid UTF-8',
+    summary: 'A migration.sql, schema file or migrations folder that cannot be read, is not valid UTF-8, or is too large to review',
     docs: {
       whatItDoes:
-        'Flags every file or folder the review needs and cannot read: a `migration.sql` or `.prisma` file without read permission or with an I/O error, a migration folder that cannot be searched, a migrations folder that cannot be listed, a `migration.sql` or `schema.prisma` that is a directory, and a file whose bytes are not valid UTF-8 (at the first bad byte, with its byte offset, line and column). Every output format reports it, and `preflight check` exits 1.',
+        'Flags every file or folder the review needs and cannot read: a `migration.sql` or `.prisma` file without read permission or with an I/O error, a migration folder that cannot be searched, a migrations folder that cannot be listed, a `migration.sql` or `schema.prisma` that is a directory, a file whose bytes are not valid UTF-8 (at the first bad byte, with its byte offset, line and column), and a file too large to review: more than 1 MB, or a `migration.sql` with more than 1,000 ALTER TABLE statements on one table (`PREFLIGHT_MAX_FILE_SIZE` and `PREFLIGHT_MAX_TABLE_CHANGES` raise the limits). Every output format reports it, and `preflight check` exits 1.',
       whyIsThisBad:
         'Nothing in such a file was reviewed, and the migrations after an unreadable `migration.sql` were analysed as if it did not exist: a run that passed would say a migration is safe that nobody looked at. Prisma reads the same files to deploy, so a file Preflight cannot read usually breaks `prisma migrate deploy` as well; a file that is not UTF-8 holds bytes whose meaning depends on the tool that reads them.',
       example: 'prisma/migrations/20250301000000_add_index/migration.sql   (mode 0000, or saved as Latin-1: caf\\xe9)',
@@ -40,6 +40,8 @@ export default defineRule({
             ? 'Save the file as UTF-8 (the position shown is the first byte that is not), then review it again.'
             : u.kind === 'directory'
               ? 'Replace the directory with the file Prisma expects there.'
+              : u.kind === 'too-large'
+                ? 'Split it into smaller migrations, or raise the limit if a longer run is acceptable.'
               : 'Make it readable by the user that runs Preflight (and Prisma), then review it again.',
       });
     }

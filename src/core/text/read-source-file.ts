@@ -5,9 +5,10 @@
  * problem with the reason and, for bad bytes, the position of the first one. A leading BOM is
  * dropped (editors hide it too).
  */
-import { readFileSync } from 'node:fs';
+import { fstatSync, closeSync, openSync, readFileSync } from 'node:fs';
 import type { SourceRange } from '../types';
 import { LineIndex } from './line-index';
+import { tooManyBytes, tooManyTableChanges } from './review-limits';
 
 /** A file (or folder) the analysis needed and could not read or decode. */
 export interface UnreadableFile {
@@ -15,7 +16,7 @@ export interface UnreadableFile {
   file: string;
   /** What is wrong, as the end of a sentence about the file: "cannot be read: permission denied (EACCES)", "is not valid UTF-8: …". */
   reason: string;
-  kind: 'unreadable' | 'directory' | 'undecodable';
+  kind: 'unreadable' | 'directory' | 'undecodable' | 'too-large';
   /** The system's error code (EACCES, EISDIR, ENOENT…), when a read or stat failed. */
   code?: string;
   /** Where reading stopped: the first bad byte; the start of the file otherwise. */
@@ -28,14 +29,32 @@ export const FILE_START: SourceRange = { startOffset: 0, endOffset: 0, start: { 
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Reads and decodes `file`. A file larger than the review limit is not read at all, and a
+ * `migration.sql` that alters one table more often than the limit is not handed on (see review-limits.ts):
+ * both come back as a `too-large` problem.
+ */
 export function readSourceFile(file: string): SourceFileRead {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    const fd = openSync(file, 'r');
+    try {
+      const st = fstatSync(fd);
+      const tooLarge = st.isFile() ? tooManyBytes(st.size) : null;
+      if (tooLarge) return { ok: false, problem: { file, kind: 'too-large', reason: tooLarge, range: FILE_START } };
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     return { ok: false, problem: unreadableFile(file, e) };
   }
-  return decodeSourceBytes(file, bytes);
+  const read = decodeSourceBytes(file, bytes);
+  if (read.ok && file.endsWith('.sql')) {
+    const tooMany = tooManyTableChanges(read.text);
+    if (tooMany) return { ok: false, problem: { file, kind: 'too-large', reason: tooMany, range: FILE_START } };
+  }
+  return read;
 }
 
 /** The text of `bytes` as strict UTF-8, or the position of the first byte that is not UTF-8. */
