@@ -72,6 +72,20 @@ async function inertness(frame) {
   }));
 }
 
+/**
+ * Clicks the Preflight status-bar item once it speaks of `migration`: it shows as soon as the
+ * project is found, and a click before the active file's analysis arrives opens the migration
+ * picker instead of that migration's review.
+ */
+async function clickStatusBarFor(page, migration) {
+  const item = page.locator(`.statusbar-item[aria-label*="migration ${migration}"]`).first();
+  await item.waitFor({ timeout: 30_000 }).catch(async () => {
+    const labels = await page.$$eval('.statusbar-item', (i) => i.map((x) => x.getAttribute('aria-label')).filter((l) => /Preflight/.test(l ?? '')));
+    throw new Error(`no Preflight status-bar item for ${migration}; shown: ${labels.join(' | ')}`);
+  });
+  await item.click();
+}
+
 export const tests = [
   {
     name: '[checklist] the Preflight sidebar lists the migration folders newest first, with severity icons',
@@ -258,8 +272,7 @@ export const tests = [
       try {
         await openWorkbench(page, server.url, branchWorkspace);
         await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
-        await waitFor(async () => /Preflight/.test((await page.$$eval('.statusbar-item', (i) => i.map((x) => x.textContent).join(' '))) ?? ''), { what: 'the Preflight status-bar item' });
-        await page.locator('.statusbar-item', { hasText: 'Preflight' }).first().click();
+        await clickStatusBarFor(page, MIGRATION);
         const panel = await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
         const layout = await panel.evaluate(() => {
           const cells = [...document.querySelectorAll('table.statements td[data-label="Rewrites"], table.statements td[data-label="Findings"]')];
@@ -273,10 +286,58 @@ export const tests = [
         // From the second group: another migration, reviewed by the status bar, opens in the first group.
         const newest = readdirSync(join(branchWorkspace, 'prisma', 'migrations')).filter((n) => /^\d{14}_/.test(n)).sort().at(-1);
         await openFile(page, `prisma/migrations/${newest}/migration.sql`);
-        await page.locator('.statusbar-item', { hasText: 'Preflight' }).first().click();
+        await clickStatusBarFor(page, newest);
         await webviewFrame(page, `main.review[data-migration="${newest}"]`, `the review of ${newest}`);
         assert((await groups()) === 2, `${await groups()} editor groups after reviewing from the second group`);
         return `review ${layout.width} px wide, ${layout.cells} Rewrites/Findings cells inside; 2 editor groups throughout`;
+      } finally {
+        await page.close();
+      }
+    },
+  },
+  {
+    name: '[checklist] after a window reload the review panel comes back, and the Checklist view follows the active editor’s migration',
+    async run({ browser, server, branchWorkspace, assert, screenshotPath }) {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      try {
+        await openWorkbench(page, server.url, branchWorkspace);
+        const newest = readdirSync(join(branchWorkspace, 'prisma', 'migrations')).filter((n) => /^\d{14}_/.test(n)).sort().at(-1);
+        // The review of the newest migration, then the older migration's file as the active editor.
+        await openFile(page, `prisma/migrations/${newest}/migration.sql`);
+        await clickStatusBarFor(page, newest);
+        await webviewFrame(page, `main.review[data-migration="${newest}"]`, `the review of ${newest}`);
+        await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
+        await clickStatusBarFor(page, MIGRATION); // the item follows the active editor: the file is open and analysed
+        await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
+        await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
+        // The workbench saves its editors and webview state on a timer and on unload; give the timer its turn.
+        await page.waitForTimeout(2000);
+        await page.reload();
+        await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+        const restored = await waitFor(
+          async () => {
+            for (const f of page.frames()) {
+              const name = await f.evaluate(() => document.querySelector('main.review')?.getAttribute('data-migration') ?? null).catch(() => null);
+              if (name) return name;
+            }
+            return null;
+          },
+          { what: 'a review panel restored after the reload', timeout: 90_000 },
+        );
+        await openSidebar(page);
+        const checklist = await waitFor(
+          async () => {
+            for (const f of page.frames()) {
+              const name = await f.evaluate(() => document.querySelector('main.checklist')?.getAttribute('data-migration') ?? null).catch(() => null);
+              if (name === MIGRATION) return name;
+            }
+            return null;
+          },
+          { what: `the Checklist view on ${MIGRATION}, the active editor’s migration, after the reload`, timeout: 60_000 },
+        );
+        await page.screenshot({ path: screenshotPath('after-reload') });
+        assert(restored === MIGRATION || restored === newest, `restored review of ${restored}`);
+        return `restored the review of ${restored}; Checklist view on ${checklist}`;
       } finally {
         await page.close();
       }
