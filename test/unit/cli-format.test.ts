@@ -422,7 +422,7 @@ describe('GitHub workflow annotations', () => {
       [
         `::error file=prisma/migrations/${CHANGE}/migration.sql,line=2,col=1,endLine=2,endColumn=26,title=drop-table::Drops table "LegacyOrder": 100%25 of its rows are lost,%0Aand running instances that query it fail. Back up first, then drop it in a later release.`,
         `::warning file=prisma/migrations/${CHANGE}/migration.sql,line=5,col=1,endLine=5,endColumn=44,title=non-concurrent-index::Creates index "Café_名前_idx" without CONCURRENTLY: writes to "Café" wait for the whole build (ShareLock). Add CONCURRENTLY, in a migration of its own.`,
-        '::notice file=prisma/schema.prisma,line=4,col=65,endLine=4,endColumn=82,title=prisma-schema-drift::Post.author is onDelete: Cascade here, but the database has ON DELETE RESTRICT. Run `prisma migrate dev --create-only` and review the migration.',
+        '::notice file=prisma/schema.prisma,line=4,col=65,endLine=4,endColumn=82,title=prisma-schema-drift::Post.author is onDelete: Cascade here, but the database has ON DELETE RESTRICT. Run prisma migrate dev --create-only and review the migration.',
         '',
       ].join('\n'),
     );
