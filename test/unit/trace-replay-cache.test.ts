@@ -13,7 +13,7 @@ const IS_ROOT = process.getuid?.() === 0;
 const NOBODY = 65534;
 
 /** A compressible stand-in for a PGlite data-directory tarball. */
-function fakeDump(seed: string): Uint8Array {
+function fakeDump(seed: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`${seed}\n`.repeat(20_000));
 }
 
