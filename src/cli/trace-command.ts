@@ -13,7 +13,9 @@ import { InputError } from '../core/input-error';
 import { discoverProject, type PrismaProject } from '../core/project/discover';
 import { LineIndex } from '../core/text/line-index';
 import { readSourceFile } from '../core/text/read-source-file';
+import { analyzeProject } from '../core/analysis/analyze-project';
 import { redactSecrets } from '../core/trace/redact';
+import { unprovenByDryRun, unprovenSentences, type Unproven } from '../core/trace/unproven';
 import { ReplayCache } from '../core/trace/replay-cache';
 import { DEFAULT_TIMEOUTS, serverSettings, ServerUrlError, type ServerTimeouts } from '../core/trace/server-connection';
 import { TraceInterrupted, traceMigration } from '../core/trace/trace-migration';
@@ -170,10 +172,12 @@ export async function traceCommand(args: string[], io: Io): Promise<number> {
     return EXIT_ON_SIGNAL[signalled];
   }
   const file = result.migration.file ? displayPath(io.cwd, result.migration.file) : result.migration.name;
+  // Empty tables prove nothing about what depends on the rows: say what, from the static findings.
+  const unproven = result.outcome === 'applied' ? unprovenByDryRun((await analyzeProject(project, { only: new Set([result.migration.name]) })).result.findings, result.migration.name) : null;
   if (format === 'json') {
-    io.stdout(`${JSON.stringify(toJson(result, file, prismaVersion), null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ...toJson(result, file, prismaVersion), ...(unproven ? { unproven } : {}) }, null, 2)}\n`);
   } else {
-    io.stdout(toPretty(result, file, migrations.find((m) => m.name === result.migration.name)!.text, prismaVersion));
+    io.stdout(toPretty(result, file, migrations.find((m) => m.name === result.migration.name)!.text, prismaVersion, unproven));
   }
   return result.outcome === 'applied' ? 0 : 1;
 }
@@ -239,16 +243,16 @@ const quoteTable = (t: string) => {
   return schema === 'public' ? name : `"${schema}".${name}`;
 };
 
-function toPretty(r: TraceResult, file: string, text: string, prismaVersion: string | null): string {
+function toPretty(r: TraceResult, file: string, text: string, prismaVersion: string | null, unproven: Unproven | null): string {
   const lines: string[] = [];
   const engine = r.engine === 'pglite' ? `PGlite (${r.serverVersion.split(' (')[0]})` : `a temporary database (${r.serverVersion.split(' on ')[0]})`;
   lines.push(`Dry run of ${file} on ${engine}`);
   lines.push(`  ${r.execution.reason}${prismaVersion ? '' : ' (set --prisma-version to be exact)'}`);
-  lines.push(`  history: ${r.replay.migrations} earlier migration(s) ${r.replay.cached ? 'restored from cache' : 'replayed'} in ${(r.replay.durationMs / 1000).toFixed(1)} s`);
+  lines.push(`  history: ${r.replay.migrations} earlier ${r.replay.migrations === 1 ? 'migration' : 'migrations'} ${r.replay.cached ? 'restored from cache' : 'replayed'} in ${(r.replay.durationMs / 1000).toFixed(1)} s`);
   if (r.server) lines.push(`  temporary database ${r.server.database}, ${r.server.role ? `SQL run as the throwaway role ${r.server.role} (dropped afterwards)` : 'SQL run as the URL\'s role (no throwaway role)'}`);
   for (const s of r.replay.skipped ?? []) lines.push(`  history: skipped ${s.migration} statement ${s.statementIndex + 1}: ${s.reason}`);
   for (const s of r.replay.uncertain ?? []) lines.push(`  history: uncertain ${s.migration} statement ${s.statementIndex + 1}: ${s.reason}`);
-  if (r.sampleRows) lines.push(`  sample rows: ${r.sampleRows.inserted.length} table(s) with one row${r.sampleRows.failed.length ? `, ${r.sampleRows.failed.length} could not get one` : ''}`);
+  if (r.sampleRows) lines.push(`  sample rows: ${r.sampleRows.inserted.length} ${r.sampleRows.inserted.length === 1 ? 'table' : 'tables'} with one row${r.sampleRows.failed.length ? `, ${r.sampleRows.failed.length} could not get one` : ''}`);
   lines.push('');
   for (const s of r.statements) {
     if (s.status === 'transaction-control') continue;
@@ -276,6 +280,7 @@ function toPretty(r: TraceResult, file: string, text: string, prismaVersion: str
   lines.push('');
   const verdict = r.outcome === 'applied' ? 'applied cleanly' : r.outcome === 'failed' ? 'FAILED: nothing of it stays applied' : 'FAILED midway: the statements before the failure stay applied';
   lines.push(`${r.migration.name}: ${verdict} (${(r.totalMs / 1000).toFixed(1)} s in all)`);
+  for (const sentence of unproven ? unprovenSentences(unproven, r.sampleRows !== undefined) : []) lines.push(`not proven: ${sentence}`);
   for (const n of r.notices) lines.push(`note: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -154,6 +154,8 @@ export interface DryRunView {
   /** When it finished, as the user's clock shows it. */
   at: string;
   notices: string[];
+  /** What empty tables cannot show (statements that fail on real rows, lock times), one sentence each. */
+  unproven: string[];
 }
 
 export interface OnDeleteChangeView {

@@ -14,6 +14,7 @@ import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
 import type { DryRunObservation } from '../dry-run/observation-store';
 import { editorNotices, engineLabel, observedSummary, runSummary, staticVsObserved, tablesOf } from '../dry-run/observed-words';
+import { unprovenByDryRun, unprovenSentences } from '../../core/trace/unproven';
 
 /** The state a checklist shows: the file's, carried over to the current items (or empty). */
 function currentState(list: Checklist, file: ParsedChecklistFile | null) {
@@ -183,18 +184,19 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     verdict: input.verdict ?? [],
     notices: analysis.result.notices,
     actions: { dryRun: input.dryRun },
-    dryRun: observed ? dryRunView(observed) : null,
+    dryRun: observed ? dryRunView(observed, analysis.result.findings) : null,
     revision: input.revision,
   };
 }
 
-function dryRunView(o: DryRunObservation): DryRunView {
+function dryRunView(o: DryRunObservation, findings: readonly Finding[]): DryRunView {
   return {
     engine: engineLabel(o.result),
     outcome: o.result.outcome,
     summary: runSummary(o.result),
     at: new Date(o.finishedAt).toLocaleTimeString(),
     notices: editorNotices(o.result),
+    unproven: o.result.outcome === 'applied' ? unprovenSentences(unprovenByDryRun(findings, o.migration), o.result.sampleRows !== undefined) : [],
   };
 }
 

@@ -18,6 +18,7 @@ import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservati
 import { editorNotices, engineLabel, formatDuration, runSummary } from './observed-words';
 import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
 import { DryRunCancelled, TraceRunner } from './trace-runner';
+import { unprovenByDryRun, unprovenSentences, type Unproven } from '../../core/trace/unproven';
 import { plural } from '../plain-words';
 
 /** What a dry run came to, for the command and the review panel. */
@@ -25,6 +26,8 @@ export interface DryRunOutcome {
   /** One sentence for a notification or the review panel. */
   message: string;
   result?: TraceResult;
+  /** What the run could not prove on empty tables (when it applied). */
+  unproven?: Unproven;
   cancelled?: boolean;
 }
 
@@ -190,9 +193,13 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
       void vscode.window.showWarningMessage(`Preflight: ${message}`);
       return { message, result };
     }
-    const message = `${target.name} ${result.outcome === 'applied' ? 'applied cleanly' : 'did not apply'} in the dry run (${engineLabel(result)}, ${formatDuration(result.totalMs)})${problems.length ? `; ${plural(problems.length, 'statement')} the embedded database cannot run` : ''}. Hover a statement for what it locked.`;
+    // Empty tables prove nothing about what depends on the rows: say what, from the static findings.
+    const unproven = result.outcome === 'applied' ? unprovenByDryRun(session.analysis?.result.findings ?? [], target.name) : null;
+    const notProven = unproven?.failsOnRows.length ? ` On empty tables it cannot show what fails on real rows: ${plural(unproven.failsOnRows.length, 'statement')} can (${unproven.failsOnRows.map((f) => `line ${f.line}`).filter((l, i, all) => all.indexOf(l) === i).join(', ')}).` : '';
+    for (const sentence of unproven ? unprovenSentences(unproven, result.sampleRows !== undefined) : []) log.info(`  not proven: ${sentence}`);
+    const message = `${target.name} ${result.outcome === 'applied' ? 'applied cleanly' : 'did not apply'} in the dry run (${engineLabel(result)}, ${formatDuration(result.totalMs)})${problems.length ? `; ${plural(problems.length, 'statement')} the embedded database cannot run` : ''}.${notProven} Hover a statement for what it locked.`;
     void vscode.window.showInformationMessage(`Preflight: ${message}`);
-    return { message, result };
+    return { message, result, ...(unproven ? { unproven } : {}) };
   }
 
   /** Earlier migrations PostgreSQL rejected in the replay: the log always, a notification once per history. */
@@ -206,7 +213,7 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     this.warnedHistories.add(history);
     const show = 'Show Output';
     void vscode.window
-      .showWarningMessage(`Preflight: ${failures.length} statement(s) of earlier migrations failed when the dry run replayed them and were skipped; the shadow database may differ from yours.`, show)
+      .showWarningMessage(`Preflight: ${plural(failures.length, 'statement')} of earlier migrations failed when the dry run replayed them and ${failures.length === 1 ? 'was' : 'were'} skipped; the shadow database may differ from yours.`, show)
       .then((choice) => choice === show && log.show(true));
   }
 

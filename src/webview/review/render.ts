@@ -204,6 +204,8 @@ function renderDryRun(d: DryRunView): VElement {
     h('h2', null, 'Dry run'),
     h('p', { class: `banner${d.outcome === 'applied' ? '' : ' error'}`, role: 'status' }, d.summary, ` Finished at ${d.at}; the column “Observed in a dry run” below shows what PostgreSQL took per statement.`),
     d.notices.length > 0 && h('ul', null, d.notices.map((n) => h('li', null, n))),
+    d.unproven.length > 0 && h('p', null, h('strong', null, 'What it cannot prove:')),
+    d.unproven.length > 0 && h('ul', { class: 'unproven' }, d.unproven.map((n) => h('li', null, capitalise(n)))),
   );
 }
 
