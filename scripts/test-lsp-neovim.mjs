@@ -12,8 +12,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const file = join(root, 'examples/shop/prisma/migrations/20250527160833_tenant_indexes_and_cash_drawer_set_null/migration.sql');
 
 if (spawnSync('nvim', ['--version']).error) {
-  console.log('test:lsp skipped: nvim is not installed (apt-get install -y neovim)');
-  process.exit(0);
+  // CI sets PREFLIGHT_REQUIRE_NVIM=1: there a skip is a failure, not a pass.
+  console.log(`test:lsp ${process.env.PREFLIGHT_REQUIRE_NVIM === '1' ? 'FAILED' : 'skipped'}: nvim is not installed (apt-get install -y neovim)`);
+  process.exit(process.env.PREFLIGHT_REQUIRE_NVIM === '1' ? 1 : 0);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'preflight-nvim-'));
