@@ -12,15 +12,17 @@ void (async () => {
   let agreed = 0;
   let rwCompared = 0;
   let rwAgreed = 0;
+  const doBlocks = { total: 0, compared: 0, agreed: 0, dynamic: 0 };
   await proveCorpus({ locks: true, catalog: false }, (p) => {
     const r = p.report;
     compared += r.locks.compared;
     agreed += r.locks.agreed;
     rwCompared += r.rewrites.compared;
     rwAgreed += r.rewrites.agreed;
+    for (const k of ['total', 'compared', 'agreed', 'dynamic'] as const) doBlocks[k] += r.doBlocks[k];
     console.log(
       `${p.repo}: locks ${r.locks.agreed}/${r.locks.compared} (${pct(r.locks.agreed, r.locks.compared)}; ${r.locks.dataDependent} of them up to foreign-key trigger locks), rewrites ${r.rewrites.agreed}/${r.rewrites.compared} (${pct(r.rewrites.agreed, r.rewrites.compared)}); ` +
-        `${r.statements} statements, ${r.unobserved} unobservable (outside a transaction block), ${r.uncertain} uncertain statically, ${r.failed.length} rejected; ${(r.durationMs / 1000).toFixed(1)} s`,
+        `${r.statements} statements, ${r.unobserved} unobservable (outside a transaction block), ${r.uncertain} uncertain statically, ${r.failed.length} rejected; DO blocks: ${r.doBlocks.agreed}/${r.doBlocks.compared} agree, ${r.doBlocks.dynamic} of ${r.doBlocks.total} left out for dynamic SQL; ${(r.durationMs / 1000).toFixed(1)} s`,
     );
     for (const m of r.locks.excluded.examples) console.log(`  left out (names an object a DO block changed) ${m.migration}:${m.line}: static ${m.static} / observed ${m.observed}\n    ${m.sql}`);
     for (const m of r.locks.mismatches) console.log(`  LOCKS ${m.migration}:${m.line}\n    static:   ${m.static}\n    observed: ${m.observed}\n    ${m.sql}`);
@@ -28,5 +30,6 @@ void (async () => {
     printFailures(p);
   });
   console.log(`\nTOTAL locks ${agreed}/${compared} (${pct(agreed, compared)}), rewrites ${rwAgreed}/${rwCompared} (${pct(rwAgreed, rwCompared)})`);
+  console.log(`DO blocks ${doBlocks.total}: ${doBlocks.compared} compared, ${doBlocks.agreed} agree (${pct(doBlocks.agreed, doBlocks.compared)}); ${doBlocks.dynamic} left out (dynamic SQL: EXECUTE of a computed string)`);
   process.exitCode = agreed === compared && rwAgreed === rwCompared ? 0 : 1;
 })();

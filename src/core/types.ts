@@ -38,6 +38,11 @@ export type TableName = string;
 export interface TableLock {
   table: TableName;
   mode: LockMode;
+  /**
+   * Taken only if a branch runs (inside a DO block: an IF / CASE branch, a loop body, an exception
+   * handler, or a block whose failure is caught): the lock is at most this strong.
+   */
+  may?: true;
 }
 
 /** How Prisma will send a migration file to PostgreSQL. */
@@ -60,6 +65,8 @@ export interface StatementFacts {
   newTables: TableName[];
   /** True when the catalog could not tell what the statement touches. */
   uncertain?: boolean;
+  /** Why, in words (e.g. the dynamic SQL of a DO block), when known. */
+  uncertainReason?: string;
 }
 
 export interface TextEdit {
@@ -148,6 +155,8 @@ export interface RuleMeta {
   docs: RuleDocs;
   /** Where the doc example is a schema.prisma rather than a migration.sql. */
   exampleLanguage?: 'sql' | 'prisma';
+  /** The rule judges each statement on its own: it also checks the statements inside DO blocks. */
+  insideDoBlocks?: boolean;
 }
 
 export interface StatementReport {

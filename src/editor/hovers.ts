@@ -60,7 +60,7 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
   const facts = st.facts;
   if (facts.locks.length) {
     for (const lock of facts.locks) {
-      md.appendMarkdown(`- **${core.lockName(lock.mode)}** on \`${escapeCode(core.displayTable(lock.table))}\`: ${core.whatLockBlocks(lock.mode)} ${held}.\n`);
+      md.appendMarkdown(`- **${core.lockName(lock.mode)}** on \`${escapeCode(core.displayTable(lock.table))}\`: ${core.whatLockBlocks(lock.mode)} ${held}${lock.may ? ' (only if the branch of the DO block that takes it runs)' : ''}.\n`);
     }
   } else if (sql?.node) {
     md.appendMarkdown('- Takes no table lock that blocks application traffic.\n');
@@ -72,7 +72,7 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
     const rewrite = facts.rewrites.includes(table);
     md.appendMarkdown(`- ${name}: ${isNew ? 'created in this migration (no production rows yet: no locking hazard)' : 'existed before this migration'}; ${rewrite ? '**rewritten** (every row copied, indexes rebuilt)' : 'not rewritten'}.\n`);
   }
-  if (facts.uncertain) md.appendMarkdown('- Preflight could not tell everything this statement touches.\n');
+  if (facts.uncertain) md.appendMarkdown(facts.uncertainReason ? `- **Uncertain:** ${facts.uncertainReason.replace(/[\\`*_[\]<>]/g, '\\$&')}.\n` : '- Preflight could not tell everything this statement touches.\n');
   md.appendMarkdown(`\n**How this file runs:** ${capitalise(m.report.execution.reason)}.`);
   const more = extra?.(st.index, facts);
   if (more) md.appendMarkdown(`\n\n${more}`);

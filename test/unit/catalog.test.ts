@@ -70,10 +70,30 @@ COMMIT;`);
     assert.equal(c.table('public.User')!.columns.get('role')!.type.display, '"Role"');
   });
 
-  it('an unknown statement marks what it names uncertain instead of guessing', async () => {
-    const c = await replay(INIT, `DO $$ BEGIN EXECUTE 'ALTER TABLE "Post" ADD COLUMN x int'; END $$;`);
+  it('dynamic SQL in a DO block marks what the block names uncertain instead of guessing', async () => {
+    const c = await replay(INIT, `DO $$ BEGIN EXECUTE format('ALTER TABLE %I ADD COLUMN x int', 'Post'); END $$;`);
     assert.equal(c.isUncertain('public.Post'), true);
     assert.equal(c.isUncertain('public.User'), false);
+  });
+
+  it('a DO block applies the static statements of its body and the literals it EXECUTEs', async () => {
+    const c = await replay(
+      INIT,
+      `DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'c') THEN
+    ALTER TABLE "Post" ADD COLUMN "y" TEXT NOT NULL;
+  END IF;
+  EXECUTE 'ALTER TABLE "Post" ADD COLUMN x int';
+END $$;`,
+    );
+    assert.equal(c.isUncertain('public.Post'), false);
+    assert.equal(c.table('public.Post')!.columns.get('y')?.notNull, true);
+    assert.equal(c.table('public.Post')!.columns.has('x'), true);
+  });
+
+  it('a statement in an ELSE branch of a DO block may or may not have run: its table is uncertain', async () => {
+    const c = await replay(INIT, `DO $$ BEGIN IF random() > 0.5 THEN NULL; ELSE ALTER TABLE "Post" ADD COLUMN x int; END IF; END $$;`);
+    assert.equal(c.isUncertain('public.Post'), true);
   });
 
   it('forks are independent: a change after fork() does not leak back', async () => {

@@ -21,6 +21,8 @@ export interface JsonLockV1 {
   table: TableName;
   /** The strongest lock the statement takes on the table, named as `pg_locks.mode` names it. */
   mode: LockMode;
+  /** Present (true) when the lock is taken only if a branch of a DO block runs: at most this strong. */
+  may?: true;
 }
 
 export interface JsonStatementV1 {
@@ -35,6 +37,8 @@ export interface JsonStatementV1 {
   newTables: TableName[];
   /** Present (true) when Preflight could not tell everything the statement touches (e.g. dynamic SQL in a DO block). */
   uncertain?: true;
+  /** Why, in words, when known (e.g. the dynamic SQL a DO block EXECUTEs). */
+  uncertainReason?: string;
 }
 
 export interface JsonMigrationV1 {
@@ -84,10 +88,11 @@ export function toJsonReport(result: AnalysisResult, cwd: string): JsonReportV2 
         start: position(s.range.start),
         end: position(s.range.end),
         kind: s.facts.kind,
-        locks: s.facts.locks.map((l) => ({ table: l.table, mode: l.mode })),
+        locks: s.facts.locks.map((l) => ({ table: l.table, mode: l.mode, ...(l.may ? { may: true as const } : {}) })),
         rewrites: [...s.facts.rewrites],
         newTables: [...s.facts.newTables],
         ...(s.facts.uncertain ? { uncertain: true as const } : {}),
+        ...(s.facts.uncertainReason ? { uncertainReason: s.facts.uncertainReason } : {}),
       })),
     })),
     findings: result.findings.map((f) => ({

@@ -10,7 +10,7 @@ import type { MigrationReport as RuleReport, AnalyzedStatement, MigrationContext
 import { parseMigrationSql, type ParsedMigration, type SqlStatement } from '../sql/parse-migration';
 import type { Finding, MigrationReport, Severity } from '../types';
 import { executionModeOf } from './execution';
-import { statementFacts } from './locks';
+import { doBlockFacts, statementFacts, type DoBodyStatementFacts } from './locks';
 
 export type SeverityOf = (ruleId: string, fallback: Severity) => Severity | 'off';
 
@@ -44,14 +44,19 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
   // change nothing (DML, SET, GRANT, ...) share the snapshot of the statement before them.
   let snapshot: Catalog | null = null;
   let snapshotVersion = -1;
+  // The statements of each DO block's body, with their facts (rules check them too).
+  const doBodies = new Map<number, DoBodyStatementFacts[]>();
   for (const sql of parsed.statements) {
     if (!snapshot || current.version !== snapshotVersion) {
       snapshot = current.fork();
       snapshotVersion = current.version;
     }
-    const facts = statementFacts(sql.node, snapshot, existedBefore);
+    const origin = { migration: input.name, statementIndex: sql.index, range: sql.range };
+    const body = sql.type === 'DoStmt' ? doBlockFacts(sql.node, sql.text, snapshot, existedBefore, origin) : null;
+    if (body?.inner.length) doBodies.set(sql.index, body.inner);
+    const facts = body?.facts ?? statementFacts(sql.node, snapshot, existedBefore);
     statements.push({ index: sql.index, sql, facts, catalog: snapshot });
-    applyStatement(current, sql.node, { migration: input.name, statementIndex: sql.index, range: sql.range }, sql.text);
+    applyStatement(current, sql.node, origin, sql.text);
     // New means created by this migration (before or by this statement), not merely absent from the
     // history: a table no migration creates may already exist, with rows, and a table renamed here
     // is the old one.
@@ -107,11 +112,13 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
       });
     },
   };
+  const bodies = [...doBodies].map(([index, inner]) => doBodyContext(ctx, statements[index], inner, statements[index + 1]?.catalog ?? current));
   for (const rule of options.rules) {
     if (!rule.checkMigration) continue;
     currentRule = rule;
     try {
       rule.checkMigration(ctx);
+      if (rule.meta.insideDoBlocks) for (const body of bodies) rule.checkMigration(body);
     } catch (e) {
       // A rule bug must not take the others down; say so where the user will see it.
       findings.push(internalErrorFinding(rule.meta.id, input, parsed, e));
@@ -130,6 +137,48 @@ export function analyzeMigration(input: MigrationInput, before: Catalog, options
     findings,
     parsed,
     after: current,
+  };
+}
+
+/**
+ * The statements of a DO block's body as a migration of their own, for the rules that judge each
+ * statement on its own: the same history before, the database after the block, one transaction
+ * (a DO block runs as one statement). A finding points at the statement inside the body, carries
+ * the DO block's statement index (so its suppressions apply), says when the statement runs only
+ * in a branch, and offers no fix (a rewrite inside procedural code is for the author).
+ */
+function doBodyContext(ctx: MigrationContext, block: AnalyzedStatement, inner: DoBodyStatementFacts[], after: Catalog): MigrationContext {
+  const body = inner.filter((x) => !x.statement.expression);
+  const lines = ctx.parsed.lines;
+  const base = block.sql.range.startOffset;
+  const statements: AnalyzedStatement[] = body.map((x, k) => ({
+    index: k,
+    sql: { index: k, range: lines.range(base + x.statement.start, base + x.statement.end), text: x.statement.text, node: x.statement.node, type: x.statement.type, ignored: block.sql.ignored },
+    facts: x.facts,
+    catalog: x.catalog,
+  }));
+  const all = statements.map((s) => s.index);
+  const line = block.sql.range.start.line + 1;
+  return {
+    ...ctx,
+    statements,
+    parsed: { ...ctx.parsed, statements: statements.map((s) => s.sql) },
+    after,
+    transactions: [all],
+    transactionOf: () => all,
+    inExplicitBlock: () => ctx.inExplicitBlock(block.index),
+    report(r) {
+      const k = r.statement ?? 0;
+      const x = body[k];
+      const where = !x
+        ? ''
+        : x.statement.branch === 'always'
+          ? ` This statement is inside the DO block on line ${line}${x.statement.viaExecute ? ', run by EXECUTE of a string literal' : ''}.`
+          : x.statement.branch === 'guarded'
+            ? ` This statement is inside the DO block on line ${line}, in a guarded part (an IF without ELSE, or a block that catches errors): this applies when that part runs.`
+            : ` This statement is inside the DO block on line ${line}, in an ELSE or CASE branch, a loop or an exception handler: this applies when that branch runs.`;
+      ctx.report({ ...r, statement: block.index, range: r.range ?? statements[k]?.sql.range ?? block.sql.range, message: `${r.message}${where}`, fixes: undefined });
+    },
   };
 }
 

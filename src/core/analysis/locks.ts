@@ -4,10 +4,12 @@
  * Lock modes follow PostgreSQL 18 (see the "Explicit Locking" chapter and each command's page);
  * the dry run (src/core/trace) checks these claims against what PostgreSQL actually takes.
  */
-import type { Catalog } from '../catalog/model';
+import { applyStatement } from '../catalog/apply';
+import type { Catalog, Origin } from '../catalog/model';
 import { calledFunctions, nodeBody, nodeType, SCALAR_NODES, strings, type PgNode } from '../pg/ast';
 import { keyOf, listName, rangeVarName } from '../pg/names';
 import { columnTypeOf, typeChangeKind } from '../pg/types';
+import { readDoBlockText, type RelativeStatement } from '../sql/do-block';
 import { parseRaw } from '../sql/parser';
 import { LOCK_MODES, type LockMode, type StatementFacts } from '../types';
 
@@ -41,8 +43,13 @@ class Facts {
 /**
  * @param catalog the database just before this statement
  * @param existedBefore whether a table existed before the migration began
+ * @param text the statement's text (a DO block is read from it)
  */
-export function statementFacts(node: PgNode | null, catalog: Catalog, existedBefore: (table: string) => boolean): StatementFacts {
+export function statementFacts(node: PgNode | null, catalog: Catalog, existedBefore: (table: string) => boolean, text?: string): StatementFacts {
+  if (text !== undefined && nodeType(node) === 'DoStmt') {
+    const body = doBlockFacts(node, text, catalog, existedBefore);
+    if (body) return body.facts;
+  }
   const kind = nodeType(node) || 'Invalid';
   const f = new Facts();
   if (node) {
@@ -60,6 +67,68 @@ export function statementFacts(node: PgNode | null, catalog: Catalog, existedBef
     rewrites: [...f.rewrites],
     newTables: [...touched].filter((t) => !existedBefore(t)),
     ...(f.uncertain ? { uncertain: true } : {}),
+  };
+}
+
+/** One statement of a DO block's body with its facts and the database just before it. */
+export interface DoBodyStatementFacts {
+  statement: RelativeStatement;
+  facts: StatementFacts;
+  catalog: Catalog;
+}
+
+/**
+ * A DO block's facts: those of the statements of its body (and of the string literals it
+ * EXECUTEs), each on the database the statements before it leave. A lock taken only in a branch
+ * is marked `may`. Dynamic SQL, or a body Preflight cannot read, leaves the facts uncertain, with
+ * the reason. Null for any other statement.
+ */
+export function doBlockFacts(node: PgNode | null, text: string, catalog: Catalog, existedBefore: (table: string) => boolean, origin: Origin = { migration: '', statementIndex: -1 }): { facts: StatementFacts; inner: DoBodyStatementFacts[] } | null {
+  const reading = readDoBlockText(node, text);
+  if (!reading) return null;
+  const current = catalog.fork();
+  const inner: DoBodyStatementFacts[] = [];
+  const certain = new Map<string, LockMode>();
+  const maybe = new Map<string, LockMode>();
+  const rewrites = new Set<string>();
+  let uncertain = false;
+  for (const statement of reading.statements) {
+    const snapshot = current.fork();
+    const facts = statementFacts(statement.node, snapshot, existedBefore, statement.text);
+    inner.push({ statement, facts, catalog: snapshot });
+    const into = statement.branch === 'always' ? certain : maybe;
+    for (const l of facts.locks) {
+      const prev = into.get(l.table);
+      into.set(l.table, prev ? strongerLock(prev, l.mode) : l.mode);
+    }
+    for (const t of facts.rewrites) rewrites.add(t);
+    if (facts.uncertain) uncertain = true;
+    if (!statement.expression) applyStatement(current, statement.node, origin, statement.text);
+  }
+  const locks: StatementFacts['locks'] = [];
+  for (const table of new Set([...certain.keys(), ...maybe.keys()])) {
+    const c = certain.get(table);
+    const m = maybe.get(table);
+    if (c && (!m || rank(c) >= rank(m))) locks.push({ table, mode: c });
+    else locks.push({ table, mode: m!, may: true });
+  }
+  const touched = new Set([...locks.map((l) => l.table), ...rewrites]);
+  const reason = reading.unreadable
+    ? `${reading.unreadable}: Preflight cannot tell what it locks or changes`
+    : reading.dynamic.length
+      ? `the DO block runs dynamic SQL (EXECUTE of ${reading.dynamic.map((d) => d.text.replace(/\s+/g, ' ').slice(0, 60)).join('; ')}), which Preflight cannot read ahead: what it locks or changes is not known`
+      : uncertain
+        ? 'a statement of the DO block touches something the migrations do not show'
+        : null;
+  return {
+    facts: {
+      kind: 'DoStmt',
+      locks,
+      rewrites: [...rewrites],
+      newTables: [...touched].filter((t) => !existedBefore(t)),
+      ...(reason ? { uncertain: true, uncertainReason: reason } : {}),
+    },
+    inner,
   };
 }
 

@@ -6,6 +6,7 @@
 import { nodeBody, nodeType, SCALAR_NODES, strings, walk, type PgNode } from '../pg/ast';
 import { DEFAULT_SCHEMA, keyOf, listName, quoteAlways, quoteIdent, rangeVarName, splitKey } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
+import { readDoBlockText } from '../sql/do-block';
 import type { Catalog, Column, Constraint, Index, Origin, Table } from './model';
 import { fkActionOf } from './model';
 
@@ -79,14 +80,31 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
       catalog.addOther(`trigger:${keyOf(rangeVarName(s.relation))}:${s.trigname}`);
       return;
     case 'DoStmt':
+      return applyDoBlock(catalog, node, origin, text);
     case 'CreatePLangStmt':
-      // Procedural code that changes the schema (DDL, often through EXECUTE) can change any table it
-      // names: those lose certainty. A block of plain DML (backfills) changes no schema.
-      if (type === 'DoStmt' && SCHEMA_CHANGING.test(text)) for (const key of tablesNamedInText(catalog, text)) catalog.markUncertain(key);
       return;
     default:
       // Statements without schema effects we model: DML, SET, GRANT, COMMENT, transactions, ...
       return;
+  }
+}
+
+/**
+ * A DO block: the static statements of its body (and the string literals it EXECUTEs) apply as if
+ * written in the file. One in an ELSE / CASE branch, a loop or an exception handler may or may not
+ * have run: what it touches loses certainty. Dynamic SQL (EXECUTE of a computed string) can change
+ * any table the block names, as can a body Preflight cannot read.
+ */
+function applyDoBlock(catalog: Catalog, node: PgNode, origin: Origin, text: string): void {
+  const reading = readDoBlockText(node, text);
+  if (!reading || reading.unreadable || reading.dynamic.length) {
+    if (SCHEMA_CHANGING.test(text)) for (const key of tablesNamedInText(catalog, text)) catalog.markUncertain(key);
+    if (!reading || reading.unreadable) return;
+  }
+  for (const st of reading.statements) {
+    if (st.expression) continue;
+    applyStatement(catalog, st.node, origin, st.text);
+    if (st.branch === 'alternative') for (const key of tablesMentioned(catalog, st.node)) catalog.markUncertain(key);
   }
 }
 

@@ -11,6 +11,7 @@ export default defineRule({
     category: 'deploy-failure',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ADD COLUMN ... NOT NULL` without a default on an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ADD COLUMN ... NOT NULL` (or `PRIMARY KEY`) without a `DEFAULT` on a table that existed before this migration. Identity, serial and generated columns get a value for every row and are not flagged; nor is a table emptied earlier in the same migration.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'sometimes',
+    insideDoBlocks: true,
     summary: '`ADD CHECK` without `NOT VALID` on an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ADD CONSTRAINT ... CHECK (...)` without `NOT VALID` (or `NOT ENFORCED`) on a table that existed before this migration.',

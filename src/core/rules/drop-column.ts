@@ -10,6 +10,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`DROP COLUMN` of a column that existed before this migration',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... DROP COLUMN` of a column that an earlier migration created, including Prisma\'s drop-and-add of a column whose type it cannot cast.',

@@ -11,6 +11,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: 'An enum recreated without some of its values',
     docs: {
       whatItDoes: 'Recognises Prisma\'s way of removing enum values — `CREATE TYPE "E_new"` with the remaining values, `ALTER COLUMN ... TYPE "E_new" USING (...)` for every column of the enum, `ALTER TYPE "E_new" RENAME TO "E"`, `DROP TYPE "E_old"` — and flags the `CREATE TYPE "E_new"` statement, naming the values removed and the columns of existing tables that use the enum. When no migration creates the enum, its values are not known: the rule then reports a note (severity info) that it cannot tell which values go.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`DROP SCHEMA` / `DROP DATABASE`',
     docs: {
       whatItDoes: 'Flags `DROP SCHEMA` of a schema that existed before this migration (or that Preflight does not know, unless `IF EXISTS` is given) and every `DROP DATABASE`.',

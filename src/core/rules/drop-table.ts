@@ -9,6 +9,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`DROP TABLE` of a table that existed before this migration',
     docs: {
       whatItDoes: 'Flags `DROP TABLE` of a table that an earlier migration created.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'always',
+    insideDoBlocks: true,
     summary: '`ADD FOREIGN KEY` without `NOT VALID` on an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY` without `NOT VALID` on a table that existed before this migration.',

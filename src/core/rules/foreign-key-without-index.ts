@@ -8,6 +8,7 @@ export default defineRule({
     category: 'hygiene',
     defaultSeverity: 'info',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: 'Foreign key columns not covered by the leading columns of an index',
     docs: {
       whatItDoes: 'Flags a foreign key added by this migration whose columns are not the leading columns of any index on the referencing table once the migration has run. PostgreSQL indexes the referenced key (it must be unique) but never the referencing columns, and Prisma does not add that index either (except with `relationMode = "prisma"` warnings).',

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ALTER COLUMN TYPE` that can fail on existing rows or lose data',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ALTER COLUMN ... [SET DATA] TYPE` on a column that existed before this migration when the new type cannot hold every value of the old one: a shorter `varchar`/`char`, a smaller `numeric` precision or scale, a smaller integer, a number to an integer, a float to a smaller float, a timestamp to a date or to fewer fractional digits, text or JSON to any non-text type, an array to a scalar. The message says what happens to the values. Prisma\'s enum recreation (`TYPE "E_new" USING ...`) is left to `drop-enum-value`.',

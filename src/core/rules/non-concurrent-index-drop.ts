@@ -10,6 +10,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'sometimes',
+    insideDoBlocks: true,
     summary: '`DROP INDEX` without `CONCURRENTLY` of an index that existed before this migration',
     docs: {
       whatItDoes: 'Flags `DROP INDEX` without `CONCURRENTLY` of an index that an earlier migration created on a table that still exists. Prisma writes every index drop this way (`DROP INDEX "public"."name"`).',

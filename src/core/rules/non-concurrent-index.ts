@@ -10,6 +10,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'always',
+    insideDoBlocks: true,
     summary: '`CREATE INDEX` without `CONCURRENTLY` on an existing table',
     docs: {
       whatItDoes: 'Flags `CREATE INDEX` (and `CREATE UNIQUE INDEX`) without `CONCURRENTLY` on a table that existed before this migration.',

@@ -12,6 +12,7 @@ export default defineRule({
     category: 'referential-action',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: 'A foreign key re-created with a different `ON DELETE` or `ON UPDATE` action',
     docs: {
       whatItDoes: 'Compares each foreign key this migration adds with the foreign key of the same name (or on the same columns and table) that the earlier migrations left, and flags a change of its `ON DELETE` or `ON UPDATE` action. Prisma emits such a change as a `-- DropForeignKey` near the top of the file and an `-- AddForeignKey` near the end, which is easy to miss in review.',

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'compatibility',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ALTER TABLE ... RENAME COLUMN` of an existing column',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... RENAME COLUMN` of a column that existed before this migration.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'compatibility',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ALTER TABLE ... RENAME TO` of an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... RENAME TO` of a table that existed before this migration.',

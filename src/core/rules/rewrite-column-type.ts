@@ -11,6 +11,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ALTER COLUMN TYPE` that rewrites an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ALTER COLUMN ... [SET DATA] TYPE` on a table that existed before this migration when PostgreSQL must rewrite the table: the new type is not binary-coercible from the old one (e.g. `integer` to `bigint`, `text` to `varchar(n)`, `timestamp(3)` to `timestamptz(3)`, `DECIMAL(65,30)` to `DOUBLE PRECISION`, an enum to Prisma\'s recreated `"E_new"`), or a `USING` expression computes new values. Also flags `text` ↔ `citext`, which keeps the table but rebuilds every index on the column. Not flagged: `varchar(n)` to `text` or to a larger `n`, a larger `numeric` precision at the same scale, more fractional digits on a timestamp. One finding per statement: all its columns share one rewrite. On a table no migration creates, the column\'s current type is not known: a `USING` expression that computes values is still flagged (it rewrites whatever the old type), and any other type change gets a note (severity info) saying Preflight cannot tell whether it rewrites the table or can fail on existing values. `narrowing-type-change` needs the old type too and says nothing then.',

@@ -12,6 +12,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'sometimes',
+    insideDoBlocks: true,
     summary: '`SET NOT NULL` on a column of an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ALTER COLUMN ... SET NOT NULL` on a nullable column of a table that existed before this migration, unless the table has a validated `CHECK ("c" IS NOT NULL)` constraint. Prisma generates it when an optional field becomes required.',

@@ -10,6 +10,7 @@ export default defineRule({
     category: 'referential-action',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ON DELETE SET NULL` / `SET DEFAULT` on a NOT NULL column',
     docs: {
       whatItDoes: 'Flags a foreign key whose `ON DELETE` (or `ON UPDATE`) action is `SET NULL` on a column that is NOT NULL once the migration has run, or `SET DEFAULT` on a NOT NULL column without a default.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'data-loss',
     defaultSeverity: 'error',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`TRUNCATE` of a table that existed before this migration',
     docs: {
       whatItDoes: 'Flags `TRUNCATE` of tables that earlier migrations created; with `CASCADE`, it names the tables emptied through foreign keys too.',

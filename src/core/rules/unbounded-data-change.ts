@@ -10,6 +10,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`UPDATE` / `DELETE` without `WHERE` on an existing table',
     docs: {
       whatItDoes: 'Flags `UPDATE` and `DELETE` without a `WHERE` clause on a table that existed before this migration. A backfill of a table created in the same migration is not flagged.',

@@ -9,6 +9,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ADD UNIQUE` / `ADD PRIMARY KEY` on an existing table',
     docs: {
       whatItDoes:

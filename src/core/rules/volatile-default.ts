@@ -12,6 +12,7 @@ export default defineRule({
     category: 'locking',
     defaultSeverity: 'warning',
     fixAvailability: 'never',
+    insideDoBlocks: true,
     summary: '`ADD COLUMN` with a volatile default on an existing table',
     docs: {
       whatItDoes: 'Flags `ALTER TABLE ... ADD COLUMN` on a table that existed before this migration when the column\'s default must be computed row by row: a volatile function such as `gen_random_uuid()`, `uuid_generate_v4()`, `random()`, `clock_timestamp()` or `nextval()`, and `SERIAL` / `BIGSERIAL` or identity columns (a sequence default). `now()` and `CURRENT_TIMESTAMP` are stable — one value per transaction — and are not flagged.',

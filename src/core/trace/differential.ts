@@ -13,6 +13,7 @@ import { applyStatement } from '../catalog/apply';
 import { Catalog } from '../catalog/model';
 import { statementFacts } from '../analysis/locks';
 import { compareMigrationNames } from '../project/migration-order';
+import { readDoBlockText } from '../sql/do-block';
 import { parseMigrationSql } from '../sql/parse-migration';
 import { ensureSqlParser } from '../sql/parser';
 import type { StatementFacts, TableLock } from '../types';
@@ -58,6 +59,8 @@ export interface ProofReport {
   uncertain: number;
   /** `dataDependent`: agreements that hold only up to foreign-key trigger locks (rows needed). */
   locks: { compared: number; agreed: number; dataDependent: number; mismatches: Mismatch[]; excluded: { doBlock: number; examples: Mismatch[] } };
+  /** DO blocks: how many ran, how many were compared (their body read with PL/pgSQL's parser), how many were left out for dynamic SQL (EXECUTE of a computed string) or a body Preflight cannot read. */
+  doBlocks: { total: number; compared: number; agreed: number; dynamic: number };
   rewrites: { compared: number; agreed: number; mismatches: Mismatch[] };
   catalog: {
     checkpoints: number;
@@ -91,7 +94,20 @@ export function compareLocks(facts: StatementFacts, observed: TracedStatement): 
   const s = describeLocks(facts.locks);
   const o = describeLocks(observed.locks);
   if (s === o) return { agree: true, dataDependent: false, static: s, observed: o };
-  let dataDependent = DML.has(facts.kind);
+  // A lock a DO block takes only in a branch (`may`) is at most that strong: absent or weaker agrees.
+  if (facts.locks.some((l) => l.may)) {
+    const om = new Map(observed.locks.map((l) => [l.table, l.mode]));
+    const sm = new Map(facts.locks.map((l) => [l.table, l]));
+    const agree = [...new Set([...sm.keys(), ...om.keys()])].every((t) => {
+      const a = sm.get(t);
+      const b = om.get(t);
+      if (a?.mode === b) return true;
+      return a?.may === true && (b === undefined || RANK.indexOf(b) < RANK.indexOf(a.mode));
+    });
+    if (agree) return { agree, dataDependent: false, static: s, observed: o };
+  }
+  // A DO block's DML has the same foreign-key trigger locks, taken only for the rows it touches.
+  let dataDependent = DML.has(facts.kind) || facts.kind === 'DoStmt';
   if (dataDependent) {
     const sm = new Map(facts.locks.map((l) => [l.table, l.mode]));
     const om = new Map(observed.locks.map((l) => [l.table, l.mode]));
@@ -202,6 +218,7 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
     unobserved: 0,
     uncertain: 0,
     locks: { compared: 0, agreed: 0, dataDependent: 0, mismatches: [], excluded: { doBlock: 0, examples: [] } },
+    doBlocks: { total: 0, compared: 0, agreed: 0, dynamic: 0 },
     rewrites: { compared: 0, agreed: 0, mismatches: [] },
     catalog: { checkpoints: 0, agreedCheckpoints: 0, items: 0, agreedItems: 0, mismatches: [], excluded: { doBlock: 0, queryColumns: 0, examples: [] } },
     extensions: { loaded: db.extensions.loaded, unsupported: db.extensions.unsupported },
@@ -222,7 +239,9 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
       const single = { ...p };
       for (const st of p.statements) {
         const snapshot = current.fork();
-        const facts = statementFacts(st.node, snapshot, existedBefore);
+        const facts = statementFacts(st.node, snapshot, existedBefore, st.text);
+        const reading = readDoBlockText(st.node, st.text);
+        const dynamic = reading !== null && (reading.dynamic.length > 0 || reading.unreadable !== undefined);
         const run = await runMigration(db, { ...single, statements: [st] }, 'isolated');
         const observed = run.statements[0];
         if (run.engineLost) throw new Error(`PGlite stopped in ${name}: ${run.engineLost}`);
@@ -233,7 +252,9 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
           continue;
         }
         applyStatement(current, st.node, { migration: name, statementIndex: st.index, range: st.range }, st.text);
-        if (st.type === 'DoStmt') doText += `\n${st.text}`;
+        // Only the DO blocks Preflight cannot read (dynamic SQL) leave objects it cannot follow.
+        if (dynamic) doText += `\n${st.text}`;
+        if (reading) report.doBlocks.total++;
         if (options.locks === false) continue;
         const rw = compareRewrites(facts, observed);
         report.rewrites.compared++;
@@ -245,6 +266,7 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
         }
         if (facts.uncertain) {
           report.uncertain++;
+          if (dynamic) report.doBlocks.dynamic++;
           continue;
         }
         const lk = compareLocks(facts, observed);
@@ -255,6 +277,10 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
           continue;
         }
         report.locks.compared++;
+        if (reading) {
+          report.doBlocks.compared++;
+          if (lk.agree) report.doBlocks.agreed++;
+        }
         if (lk.dataDependent) report.locks.dataDependent++;
         if (lk.agree) report.locks.agreed++;
         else report.locks.mismatches.push({ migration: name, line: st.range.start.line, what: 'locks', static: lk.static, observed: lk.observed, sql: oneLine(st.text) });
