@@ -63,6 +63,15 @@ function copyPglite(names) {
   }
 }
 
+// The language server (`preflight lsp`) and its protocol library live in dist/lsp.js, required by
+// dist/cli.js only when that command runs: every other command starts without parsing them.
+const lspApart = {
+  name: 'lsp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/lsp\/lsp-command$/ }, () => ({ path: './lsp.js', external: true }));
+  },
+};
+
 const common = {
   plugins: [],
   bundle: true,
@@ -77,7 +86,8 @@ const common = {
 
 const entries = [
   // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
-  { ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
+  { ...common, plugins: [...common.plugins, lspApart], entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
+  { ...common, entryPoints: ['src/lsp/lsp-command.ts'], outfile: 'dist/lsp.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
   { ...common, plugins: [...common.plugins, traceApart], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The dry run's worker, PGlite beside it (see above); `pg` is only for --database-url, which the
   // extension never passes. Dynamic imports become requires: PGlite's files load as CommonJS.
