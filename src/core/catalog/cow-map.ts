@@ -33,7 +33,7 @@ export class CowMap<K, V> implements ReadonlyMap<K, V> {
 
   /** An independent copy in O(1): both sides share everything until one of them writes. */
   fork(): CowMap<K, V> {
-    const copy = Object.create(CowMap.prototype) as CowMap<K, V>;
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as CowMap<K, V>;
     copy.base = this.base;
     copy.delta = this.delta;
     copy.moved = this.moved;

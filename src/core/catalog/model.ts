@@ -5,6 +5,7 @@
 import type { ColumnType } from '../pg/types';
 import type { SourceRange } from '../types';
 import { CowMap, CowSet } from './cow-map';
+import { MemberMap } from './member-map';
 
 export type FkAction = 'NO ACTION' | 'RESTRICT' | 'CASCADE' | 'SET NULL' | 'SET DEFAULT';
 
@@ -61,12 +62,15 @@ export interface Index {
   origin: Origin;
 }
 
+/** A table's columns or constraints: a Map, or a copy-on-write MemberMap once the catalog has copied the table. */
+export type Members<V> = ReadonlyMap<string, V> & { set(key: string, value: V): unknown; delete(key: string): boolean };
+
 export interface Table {
   schema: string;
   name: string;
   kind: 'table' | 'view' | 'materialized-view' | 'partitioned';
-  columns: Map<string, Column>;
-  constraints: Map<string, Constraint>;
+  columns: Members<Column>;
+  constraints: Members<Constraint>;
   origin: Origin;
   /** A statement touched the table in a way the catalog could not model: rules stay quiet about it. */
   uncertain: boolean;
@@ -178,12 +182,11 @@ export class Catalog {
     this.changes++;
     this.tablesWritten = true;
     if (owner.get(t) === this.ownerToken) return t;
-    const columns = new Map<string, Column>();
-    for (const [k, c] of t.columns) columns.set(k, { ...c });
-    const constraints = new Map<string, Constraint>();
-    for (const [k, c] of t.constraints) constraints.set(k, { ...c, columns: [...c.columns] });
-    const copy: Table = { ...t, columns, constraints };
-    owner.set(copy, this.ownerToken);
+    // The copy shares its columns and constraints (O(1)); each is copied when first read here.
+    const token = this.ownerToken;
+    const lease = () => this.ownerToken === token;
+    const copy: Table = { ...t, columns: writableMembers(t.columns, copyColumn, lease), constraints: writableMembers(t.constraints, copyConstraint, lease) };
+    owner.set(copy, token);
     this._tables.set(key, copy);
     return copy;
   }
@@ -321,6 +324,14 @@ export class Catalog {
   isUncertain(key: string): boolean {
     return this._uncertain.has(key) || this._tables.get(key)?.uncertain === true;
   }
+}
+
+const copyColumn = (c: Column): Column => ({ ...c });
+const copyConstraint = (c: Constraint): Constraint => ({ ...c, columns: [...c.columns] });
+
+function writableMembers<V extends object>(members: Members<V>, copyEntry: (value: V) => V, lease: () => boolean): MemberMap<V> {
+  const map = members instanceof MemberMap ? (members as MemberMap<V>) : MemberMap.of(members, copyEntry);
+  return map.forkWritable(lease);
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
