@@ -13,6 +13,7 @@ import { parsePrismaSchema } from '../core/prisma/schema';
 import { loadConfig, type LoadedConfig } from '../core/project/config';
 import { discoverProject, type PrismaProject } from '../core/project/discover';
 import { projectAnchorsBelow } from '../core/project/find-projects';
+import { loneSqlFileProject } from '../core/project/lone-sql-file';
 import { RULES } from '../core/rules/index';
 import type { AnalysisResult } from '../core/types';
 import { UsageError } from './usage-error';
@@ -86,6 +87,8 @@ function projectsAt(target: string, options: CheckOptions, cwd: string): { proje
       }
     }
   }
+  // A lone .sql file outside any project: one migration with no known history (with a note).
+  if (!isProject(own.project) && !isDirectory(target) && /\.sql$/i.test(target) && isFile(target)) return [{ project: loneSqlFileProject(target, own.project.prismaVersion), loaded: own.loaded }];
   if (!isProject(own.project)) {
     const why = own.project.notices.length ? `: ${own.project.notices.join('; ')}` : ' (looked for a migrations folder and schema.prisma)';
     throw new UsageError(`no Prisma project found at ${path.relative(cwd, target) || '.'}${why}`);
@@ -151,6 +154,14 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
 function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
   } catch {
     return false;
   }

@@ -10,7 +10,8 @@ import type { MigrationFolder, PrismaProject } from '../project/discover';
 import { parsePrismaSchema, type PrismaSchemaModel } from '../prisma/schema';
 import { isSuppressedInSchema, readSchemaSuppressions, type SchemaSuppressions } from '../prisma/suppressions';
 import { RULES } from '../rules/index';
-import type { FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
+import { judgeOnLaterHistory } from '../rules/foreign-key-without-index';
+import type { AnalyzedStatement, FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
 import { ensureSqlParser } from '../sql/parser';
 import { readSourceFile, type UnreadableFile } from '../text/read-source-file';
 import type { AnalysisResult, Finding, Severity } from '../types';
@@ -80,7 +81,7 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
 
   const findings: Finding[] = [];
   const reported = analyses.filter((a) => !options.only || options.only.has(a.report.name));
-  for (const a of reported) findings.push(...a.findings);
+  for (const a of reported) findings.push(...judgedOnWholeHistory(a, analyses));
 
   // schema.prisma against the history and the base ref.
   let schema: PrismaSchemaModel | null = null;
@@ -143,6 +144,21 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
     migrations: analyses,
     reused,
   };
+}
+
+/**
+ * A migration's findings judged on the whole history, not only on the migrations before it:
+ * foreign-key-without-index names the later migration that adds the index.
+ */
+function judgedOnWholeHistory(a: MigrationAnalysis, analyses: readonly MigrationAnalysis[]): Finding[] {
+  if (!a.findings.some((f) => f.rule === 'foreign-key-without-index')) return a.findings;
+  const later = analyses.slice(analyses.indexOf(a) + 1).map((m) => ({ name: m.report.name, after: m.after }));
+  if (!later.length) return a.findings;
+  return a.findings.map((f) => {
+    if (f.rule !== 'foreign-key-without-index' || f.statementIndex === undefined) return f;
+    const sql = a.parsed.statements[f.statementIndex];
+    return judgeOnLaterHistory(f, later, sql ? ({ index: sql.index, sql } as AnalyzedStatement) : undefined);
+  });
 }
 
 /**

@@ -238,6 +238,17 @@ function collect(node: PgNode, catalog: Catalog, f: Facts): void {
       const key = keyOf(rangeVarName(s.relation));
       f.lock(key, s.concurrent ? 'ExclusiveLock' : 'AccessExclusiveLock');
       f.rewrites.add(key);
+      // It runs the view's query again: ACCESS SHARE on every table it reads (through views).
+      const seen = new Set<string>([key]);
+      const read = (table: string): void => {
+        if (seen.has(table)) return;
+        seen.add(table);
+        const t = catalog.table(table);
+        if (!t || isTempTable(catalog, table)) return;
+        f.lock(table, 'AccessShareLock');
+        if (t.kind === 'view') for (const dep of t.reads ?? []) read(dep);
+      };
+      for (const dep of catalog.table(key)?.reads ?? []) read(dep);
       return;
     }
     case 'ViewStmt':

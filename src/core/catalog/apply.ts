@@ -54,7 +54,8 @@ function applyNode(catalog: Catalog, node: PgNode, origin: Origin, text: string)
       const n = rangeVarName(s.into?.rel);
       if (s.into?.rel?.relpersistence === 't') return catalog.addOther(`temp-table:${keyOf(n)}`);
       const kind = s.objtype === 'OBJECT_MATVIEW' ? 'materialized-view' : 'table';
-      catalog.addTable(keyOf(n), emptyTable(n.schema, n.name, kind, origin, true));
+      // REFRESH MATERIALIZED VIEW runs the view's query again: it reads these tables.
+      catalog.addTable(keyOf(n), { ...emptyTable(n.schema, n.name, kind, origin, true), ...(kind === 'materialized-view' ? { reads: relationsRead(s.query) } : {}) });
       return;
     }
     case 'SelectStmt': {

@@ -8,7 +8,7 @@ import type { Catalog } from '../catalog/model';
 import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, listName, quoteAlways, quoteLiteral, rangeVarName } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
-import { onDeleteConsequence } from '../rules/support/referential-actions';
+import { notNullColumnsOf, onDeleteConsequence } from '../rules/support/referential-actions';
 import { alterCmds } from './alter-commands';
 import type { ItemDraft } from './model';
 
@@ -31,12 +31,15 @@ export function applicationSteps(analysis: MigrationAnalysis, before: Catalog): 
           const was = name ? before.findConstraint(table, name)?.foreignKey : undefined;
           if (!now || !was || was.onDelete === now.onDelete) break;
           const parent = displayTable(now.refTable);
-          const failing = now.onDelete === 'RESTRICT' || now.onDelete === 'NO ACTION';
+          const refuses = (a: string) => a === 'RESTRICT' || a === 'NO ACTION';
+          const notNull = notNullColumnsOf(after, table, now);
+          // SET NULL on a NOT NULL column fails the delete (23502); RESTRICT <-> NO ACTION refused it before too.
+          const failing = (refuses(now.onDelete) && !refuses(was.onDelete)) || (now.onDelete === 'SET NULL' && notNull.length > 0);
           out.push({
             id: `app.on-delete.${idPart(name!)}`,
             section: 'app',
             title: `Find the code that deletes ${parent} rows and decide what it does now`,
-            detail: `ON DELETE goes ${was.onDelete} → ${now.onDelete}: ${onDeleteConsequence(now.onDelete, t, parent)}. Look at every delete and deleteMany on the model of ${parent}, raw DELETEs, and cascades from other tables that reach it${failing ? `; such a delete now fails where it used to succeed: delete or reassign the ${t} rows first, or handle the error` : now.onDelete === 'CASCADE' ? `; such a delete now removes ${t} rows too: make sure that is wanted` : ''}.`,
+            detail: `ON DELETE goes ${was.onDelete} → ${now.onDelete}: ${onDeleteConsequence(now.onDelete, t, parent, { from: was.onDelete, notNull })}. Look at every delete and deleteMany on the model of ${parent}, raw DELETEs, and cascades from other tables that reach it${failing ? `; such a delete now fails where it used to succeed: delete or reassign the ${t} rows first, or handle the error` : now.onDelete === 'CASCADE' ? `; such a delete now removes ${t} rows too: make sure that is wanted` : ''}.`,
             ...at,
           });
           break;

@@ -1,6 +1,8 @@
 import { quoteAlways } from '../pg/names';
 import { alterTableCommands, displayTable } from './helpers';
-import { defineRule } from './rule';
+import { defineRule, type AnalyzedStatement } from './rule';
+import type { Catalog } from '../catalog/model';
+import type { Finding } from '../types';
 
 export default defineRule({
   meta: {
@@ -31,8 +33,7 @@ export default defineRule({
         const fk = ctx.after.findConstraint(table, name);
         if (!fk?.foreignKey || ctx.after.isUncertain(table)) continue;
         const cols = fk.columns;
-        const covered = ctx.after.indexesOf(table).some((ix) => cols.every((c) => ix.columns.slice(0, cols.length).includes(c)));
-        if (covered) continue;
+        if (coveringIndex(ctx.after, table, cols)) continue;
         ctx.report({
           statement: st.index,
           message: `No index on ${displayTable(table)} starts with ${cols.map(quoteAlways).join(', ')}, the columns of foreign key ${quoteAlways(name)}: deleting or re-keying a ${displayTable(fk.foreignKey.refTable)} row scans ${displayTable(table)}.`,
@@ -42,3 +43,28 @@ export default defineRule({
     }
   },
 });
+
+/** An index of the table whose leading columns are the foreign key's columns (in any order). */
+function coveringIndex(catalog: Catalog, table: string, cols: readonly string[]): string | null {
+  return catalog.indexesOf(table).find((ix) => cols.every((c) => ix.columns.slice(0, cols.length).includes(c)))?.name ?? null;
+}
+
+/**
+ * The finding judged on the whole history: a foreign key that a later migration indexes gets a
+ * note naming that migration (the slow deletes last only until it is deployed); one a later
+ * migration drops, or whose table it loses track of, keeps the finding as it was.
+ */
+export function judgeOnLaterHistory(finding: Finding, later: readonly { name: string; after: Catalog }[], stmt: AnalyzedStatement | undefined): Finding {
+  if (!stmt) return finding;
+  for (const { table, cmd } of alterTableCommands(stmt)) {
+    const con = cmd.def?.Constraint;
+    if (cmd.subtype !== 'AT_AddConstraint' || con?.contype !== 'CONSTR_FOREIGN' || !con.conname) continue;
+    for (const m of later) {
+      const fk = m.after.findConstraint(table, con.conname);
+      if (!fk?.foreignKey) break;
+      const ix = coveringIndex(m.after, table, fk.columns);
+      if (ix) return { ...finding, message: `${finding.message} A later migration, ${m.name}, adds index ${quoteAlways(ix)}, which covers it: the scans happen only until that migration is deployed.` };
+    }
+  }
+  return finding;
+}

@@ -1,8 +1,10 @@
 import { nodeBody, nodeType, strings, type PgNode } from '../pg/ast';
 import { defaultConstraintName } from '../catalog/apply';
 import { keyOf, quoteAlways, rangeVarName, splitKey } from '../pg/names';
-import { alterTableCommands, displayTable } from './helpers';
-import { defineRule, type AnalyzedStatement } from './rule';
+import type { SourceRange } from '../types';
+import { alterTableCommands, displayTable, relatedOrigin } from './helpers';
+import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
+import { columnCommandRange } from './support/columns';
 
 export default defineRule({
   meta: {
@@ -13,7 +15,7 @@ export default defineRule({
     insideDoBlocks: true,
     summary: '`ON DELETE SET NULL` / `SET DEFAULT` on a NOT NULL column',
     docs: {
-      whatItDoes: 'Flags a foreign key whose `ON DELETE` (or `ON UPDATE`) action is `SET NULL` on a column that is NOT NULL once the migration has run, or `SET DEFAULT` on a NOT NULL column without a default.',
+      whatItDoes: 'Flags a foreign key whose `ON DELETE` (or `ON UPDATE`) action is `SET NULL` on a column that is NOT NULL once the migration has run, or `SET DEFAULT` on a NOT NULL column without a default; and a later `SET NOT NULL` (or primary key) on a column whose foreign key an earlier migration made `SET NULL`: the combination is judged wherever it arises.',
       whyIsThisBad: 'The migration succeeds, but the first delete of a parent row that has children fails at run time with a NOT NULL violation (23502): the action can never be carried out. In Prisma this happens when `onDelete: SetNull` is set on a required relation.',
       setup: 'CREATE TABLE "CashDrawer" ("id" SERIAL NOT NULL, CONSTRAINT "CashDrawer_pkey" PRIMARY KEY ("id"));\nCREATE TABLE "Sale" ("id" SERIAL NOT NULL, "cash_drawer_id" INTEGER NOT NULL, CONSTRAINT "Sale_pkey" PRIMARY KEY ("id"));',
       example: 'ALTER TABLE "Sale" ADD CONSTRAINT "Sale_cash_drawer_id_fkey" FOREIGN KEY ("cash_drawer_id") REFERENCES "CashDrawer"("id") ON DELETE SET NULL ON UPDATE CASCADE;',
@@ -48,9 +50,44 @@ export default defineRule({
           });
         }
       }
+      // The other way round: a column made NOT NULL (SET NOT NULL, or a primary key over it) under
+      // a foreign key that an earlier migration gave ON DELETE / ON UPDATE SET NULL.
+      for (const { table, columns, range } of columnsMadeNotNull(ctx, st)) {
+        const before = ctx.before.table(table);
+        const t = ctx.after.table(table);
+        if (!before || !t || ctx.after.isUncertain(table)) continue;
+        for (const con of before.constraints.values()) {
+          const fk = con.foreignKey;
+          if (!fk) continue;
+          const now = ctx.after.findConstraint(table, con.name)?.foreignKey;
+          for (const [which, action] of [['ON DELETE', fk.onDelete], ['ON UPDATE', fk.onUpdate]] as const) {
+            if (action !== 'SET NULL' || (which === 'ON DELETE' ? now?.onDelete : now?.onUpdate) !== 'SET NULL') continue;
+            const bad = fk.columns.filter((c) => columns.includes(c) && !before.columns.get(c)?.notNull && t.columns.get(c)?.notNull);
+            if (!bad.length) continue;
+            ctx.report({
+              statement: st.index,
+              range,
+              message: `This makes ${bad.map(quoteAlways).join(', ')} of ${displayTable(table)} NOT NULL, but foreign key ${quoteAlways(con.name)} (from an earlier migration) is ${which} SET NULL on ${bad.length > 1 ? 'them' : 'it'}: from now on, ${which === 'ON DELETE' ? 'deleting' : 'changing the key of'} a ${displayTable(fk.refTable)} row that ${displayTable(table)} rows reference fails with a NOT NULL violation (23502).`,
+              help: `Re-create ${quoteAlways(con.name)} with ${which} RESTRICT or CASCADE in this migration (in schema.prisma: a required relation with onDelete Restrict or Cascade), or keep the column nullable.`,
+              related: relatedOrigin(ctx, con.origin, `${quoteAlways(con.name)} is ${which} SET NULL here`),
+            });
+          }
+        }
+      }
     }
   },
 });
+
+/** Columns a statement makes NOT NULL (SET NOT NULL, ADD PRIMARY KEY), with the range of the command. */
+function columnsMadeNotNull(ctx: MigrationContext, st: AnalyzedStatement): { table: string; columns: string[]; range: SourceRange | undefined }[] {
+  const out: { table: string; columns: string[]; range: SourceRange | undefined }[] = [];
+  for (const { table, cmd } of alterTableCommands(st)) {
+    if (cmd.subtype === 'AT_SetNotNull' && cmd.name) out.push({ table, columns: [cmd.name], range: columnCommandRange(ctx, st, 'ALTER\\s+(?:COLUMN\\s+)?', cmd.name, '\\s+SET\\s+NOT\\s+NULL') });
+    const con = cmd.def?.Constraint;
+    if (cmd.subtype === 'AT_AddConstraint' && con?.contype === 'CONSTR_PRIMARY') out.push({ table, columns: strings(con.keys), range: undefined });
+  }
+  return out;
+}
 
 function foreignKeysAdded(st: AnalyzedStatement): { table: string; con: PgNode }[] {
   const out: { table: string; con: PgNode }[] = [];
