@@ -105,6 +105,50 @@ describe('checklist file', () => {
     assert.match(text, /^- \[x\] Take a full backup of the production database <!-- id:pre\.backup fp:\w+ -->$/m);
   });
 
+  it('a tick reset by an edit of its statement comes back when the edit is undone, even after a second edit; the file says so meanwhile', async () => {
+    const file = path.join(dir, 'preflight-checklist.md');
+    const id = 'pre.duplicates.Product_sku_key';
+    updateChecklistFile(file, (await checklistOf(MIGRATION)).list, [{ kind: 'tick', id, checked: true }]);
+    const typo = updateChecklistFile(file, (await checklistOf(MIGRATION.replace('ON "Product"("sku")', 'ON "Product"("skuu")'))).list);
+    assert.equal(typo.parsed.state.ticks[id], false);
+    assert.match(typo.text, /> Reset: this was ticked, but what it checks changed since \(the statement on line 9\); check it again\. The tick comes back if the statement does\. <!-- ticked-fp:\w+ -->/);
+    const second = updateChecklistFile(file, (await checklistOf(MIGRATION.replace('ON "Product"("sku")', 'ON "Product"("sku", "id")'))).list);
+    assert.equal(second.parsed.state.ticks[id], false);
+    assert.equal(second.parsed.resets[id], typo.parsed.resets[id], 'the reset and its reason stay while the text differs');
+    const undone = updateChecklistFile(file, (await checklistOf(MIGRATION)).list);
+    assert.equal(undone.parsed.state.ticks[id], true, 'the tick made against this text is back');
+    assert.equal(undone.parsed.resets[id], undefined);
+    assert.doesNotMatch(undone.text, /ticked-fp|Reset:/);
+  });
+
+  it('the tick of an item that stops applying is kept with its note under "no longer apply", and comes back with the item', async () => {
+    const file = path.join(dir, 'preflight-checklist.md');
+    const id = 'pre.duplicates.Product_sku_key';
+    updateChecklistFile(file, (await checklistOf(MIGRATION)).list, [
+      { kind: 'tick', id, checked: true },
+      { kind: 'note', id, text: '0 duplicates on prod' },
+    ]);
+    const gone = updateChecklistFile(file, (await checklistOf(MIGRATION.replace(/-- CreateIndex\n.*\n/, ''))).list);
+    assert.ok(!gone.parsed.ids.includes(id), 'the unique index is gone, and so is its pre-check');
+    assert.match(gone.text, /## Notes on items that no longer apply\n\n- `pre\.duplicates\.Product_sku_key` \(ticked when it last applied\): 0 duplicates on prod <!-- ticked-fp:\w+ -->/);
+    const back = updateChecklistFile(file, (await checklistOf(MIGRATION)).list);
+    assert.equal(back.parsed.state.ticks[id], true);
+    assert.equal(back.parsed.state.notes[id], '0 duplicates on prod');
+    assert.doesNotMatch(back.text, /no longer apply|ticked-fp/);
+  });
+
+  it("a person's tick or untick ends the reset and its evidence", async () => {
+    const file = path.join(dir, 'preflight-checklist.md');
+    const id = 'pre.duplicates.Product_sku_key';
+    updateChecklistFile(file, (await checklistOf(MIGRATION)).list, [{ kind: 'tick', id, checked: true }]);
+    const changed = (await checklistOf(MIGRATION.replace('ON "Product"("sku")', 'ON "Product"("skuu")'))).list;
+    updateChecklistFile(file, changed);
+    const unticked = updateChecklistFile(file, changed, [{ kind: 'tick', id, checked: false }]);
+    assert.doesNotMatch(unticked.text, /ticked-fp|Reset:/);
+    const undone = updateChecklistFile(file, (await checklistOf(MIGRATION)).list);
+    assert.equal(undone.parsed.state.ticks[id], false, 'after an explicit untick, the old text does not bring the tick back');
+  });
+
   it('text-editor edits are read back: a tick typed by hand survives regeneration', async () => {
     const file = path.join(dir, 'preflight-checklist.md');
     const { list } = await checklistOf(MIGRATION);

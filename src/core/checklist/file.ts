@@ -104,8 +104,13 @@ export function updateChecklistFile(file: string, list: Checklist, edits: Checkl
     refuseToLose(file, before, previous);
     const merged = mergeState(list, previous);
     for (const e of edits) applyEdit(merged.state, e);
-    for (const e of edits) if (e.kind === 'tick') delete merged.resets[e.id];
-    const text = renderChecklist(list, merged.state, { resets: merged.resets, archived: merged.archived, other: merged.other });
+    for (const e of edits) {
+      if (e.kind !== 'tick') continue;
+      // A person's tick or untick is the newest word on the item: the reset and its evidence go.
+      delete merged.resets[e.id];
+      delete merged.tickedAt[e.id];
+    }
+    const text = renderChecklist(list, merged.state, { resets: merged.resets, archived: merged.archived, tickedAt: merged.tickedAt, other: merged.other });
     const now = readIfExists(file);
     if (now !== before && attempt < 20) continue; // changed under us: start again from what is there now
     if (text !== before) writeAtomic(file, text);

@@ -11,6 +11,10 @@ const MARKER = '<!-- preflight-checklist v1 -->';
 const ITEM = /^\s*[-*] \[( |x|X)\] (.*?)\s*<!-- id:(\S+) fp:(\S+) -->\s*$/;
 const RECORD = /^\s*[-*] \*\*(.+?):\*\*[ \t]?(.*)$/;
 const INSTRUCTIONS = 'Tick items with `[x]` and write after `Notes:`';
+/** The fingerprint an item had when a person ticked it, kept after a reset so the tick comes back with that text. */
+const TICKED_FP = /\s*<!-- ticked-fp:(\S+) -->\s*$/;
+const tickedFpComment = (fp: string | undefined) => (fp ? ` <!-- ticked-fp:${fp} -->` : '');
+const ARCHIVED_TICK = ' (ticked when it last applied)';
 
 /** One line of free text, safe inside the Markdown structure (no comment markers). */
 function cleanNote(text: string): string {
@@ -22,6 +26,8 @@ export interface RenderOptions {
   resets?: Record<string, string>;
   /** Notes of items that no longer exist, kept so no edit is lost. */
   archived?: Record<string, string>;
+  /** By id: the fingerprint of a tick that was reset or whose item no longer applies (the evidence, kept). */
+  tickedAt?: Record<string, string>;
   /** Text found outside any item that Preflight does not recognise, kept verbatim under "Other notes". */
   other?: string;
 }
@@ -34,15 +40,22 @@ export function renderChecklist(list: Checklist, state: ChecklistState, options:
     const items = list.items.filter((i) => i.section === section);
     if (!items.length) continue;
     out.push(`## ${SECTION_TITLES[section]}`, '');
-    for (const item of items) out.push(...renderItem(item, state, options.resets?.[item.id]), '');
+    for (const item of items) out.push(...renderItem(item, state, options.resets?.[item.id], options.tickedAt?.[item.id]), '');
   }
   out.push('## Migration record', '');
   for (const f of RECORD_FIELDS) out.push(`- **${f.label}:** ${cleanNote(state.record[f.key] ?? '').replace(/\n/g, ' ')}`.trimEnd());
   out.push('');
-  const archived = Object.entries(options.archived ?? {}).filter(([, v]) => v.trim());
-  if (archived.length) {
+  const present = new Set(list.items.map((i) => i.id));
+  const archivedTicks = Object.entries(options.tickedAt ?? {}).filter(([id]) => !present.has(id));
+  const ids = [...new Set([...Object.keys(options.archived ?? {}).filter((id) => options.archived![id].trim()), ...archivedTicks.map(([id]) => id)])];
+  if (ids.length) {
     out.push('## Notes on items that no longer apply', '');
-    for (const [id, note] of archived) out.push(...indentNote(`- \`${id}\`: `, cleanNote(note)));
+    for (const id of ids) {
+      const fp = options.tickedAt?.[id];
+      const lines = indentNote(`- \`${id}\`${fp ? ARCHIVED_TICK : ''}: `, cleanNote(options.archived?.[id] ?? ''));
+      lines[0] = `${lines[0].trimEnd()}${tickedFpComment(fp)}`;
+      out.push(...lines);
+    }
     out.push('');
   }
   const other = options.other?.replace(/\r/g, '') ?? '';
@@ -61,11 +74,11 @@ function renderVerdict(verdict: VerdictLine[]): string[] {
   return out;
 }
 
-function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | undefined): string[] {
+function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | undefined, tickedFp: string | undefined): string[] {
   const ticked = state.ticks[item.id] === true;
   const where = item.line ? ` (line ${item.line})` : '';
   const lines = [`- [${ticked ? 'x' : ' '}] ${item.title}${where} <!-- id:${item.id} fp:${item.fingerprint} -->`];
-  if (reset) lines.push(`  > Reset: ${reset}`);
+  if (reset) lines.push(`  > Reset: ${reset}${tickedFpComment(tickedFp)}`);
   const check = state.checks?.[item.id];
   if (check) lines.push(...renderCheck(check));
   if (item.detail) lines.push(`  ${item.detail}`);
@@ -103,6 +116,8 @@ export interface ParsedChecklistFile {
   archived: Record<string, string>;
   /** "Reset: ..." lines still shown under unticked items. */
   resets: Record<string, string>;
+  /** By id: the fingerprint a reset or archived tick was made against (see `RenderOptions.tickedAt`). */
+  tickedAt: Record<string, string>;
   /**
    * Lines found between an item's title and its `Notes:` line that are not Preflight's own
    * (reset, fenced code, `Expected:`): the generated detail line, or text a person added there.
@@ -153,6 +168,7 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
   const ids: string[] = [];
   const archived: Record<string, string> = {};
   const resets: Record<string, string> = {};
+  const tickedAt: Record<string, string> = {};
   const bodies: Record<string, string[]> = {};
   const other: string[] = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
@@ -205,10 +221,12 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
         continue;
       }
       case 'archive': {
-        const m = /^\s*[-*] `([^`]+)`: ?(.*)$/.exec(line);
+        const m = /^\s*[-*] `([^`]+)`(?: \(ticked when it last applied\))?: ?(.*)$/.exec(line);
         if (m) {
           current = m[1];
-          archived[current] = m[2];
+          const fp = TICKED_FP.exec(m[2]);
+          if (fp) tickedAt[current] = fp[1];
+          archived[current] = fp ? m[2].slice(0, fp.index) : m[2];
           blanks = 0;
         } else if (line.trim() === '') blanks++;
         else if (current && /^ {2}/.test(line)) {
@@ -248,7 +266,9 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
     }
     const reset = /^\s{2,}> Reset: (.*)$/.exec(line);
       if (reset) {
-        resets[current] = reset[1];
+        const fp = TICKED_FP.exec(reset[1]);
+        if (fp) tickedAt[current] = fp[1];
+        resets[current] = fp ? reset[1].slice(0, fp.index) : reset[1];
         continue;
       }
       const notes = /^\s{2,}Notes:[ \t]?(.*)$/.exec(line);
@@ -270,7 +290,7 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
     state.notes[current] += '\n'.repeat(blanks + 1) + line.replace(/^ {2}/, '');
     blanks = 0;
   }
-  return { state, ids, archived, resets, bodies, other: trimBlankLines(other).join('\n'), conflicts: conflictMarkerLines(text), recognised: text.includes(MARKER) || ids.length > 0 };
+  return { state, ids, archived, resets, tickedAt, bodies, other: trimBlankLines(other).join('\n'), conflicts: conflictMarkerLines(text), recognised: text.includes(MARKER) || ids.length > 0 };
 }
 
 function trimBlankLines(lines: string[]): string[] {
@@ -285,6 +305,8 @@ export interface MergeResult {
   state: ChecklistState;
   resets: Record<string, string>;
   archived: Record<string, string>;
+  /** The evidence of ticks that were reset or whose item no longer applies: the fingerprint each was made against. */
+  tickedAt: Record<string, string>;
   other: string;
 }
 
@@ -309,15 +331,19 @@ function joinNote(note: string | undefined, added: readonly string[]): string | 
 
 /**
  * Carries a person's work over to a regenerated checklist: ticks stay where the item's
- * fingerprint is unchanged, and are reset (saying why) where the statement behind it changed;
- * notes and record fields always stay; lines added inside an item join its note; notes of
+ * fingerprint is unchanged, and are reset (saying why) where the statement behind it changed; a
+ * reset tick, or the tick of an item that no longer applies, keeps the fingerprint it was made
+ * against, and comes back when the item does with that fingerprint (an edit undone); notes and
+ * record fields always stay; lines added inside an item join its note; notes of
  * vanished items move to an archive section; unrecognised text outside items stays in "Other notes".
  */
 export function mergeState(list: Checklist, previous: ParsedChecklistFile): MergeResult {
   const state = emptyState();
   const resets: Record<string, string> = {};
+  const tickedAt: Record<string, string> = {};
   const archived = { ...previous.archived };
   const now = new Map(list.items.map((i) => [i.id, i]));
+  const evidence = previous.tickedAt ?? {};
   const bodies = previous.bodies ?? {};
   for (const item of list.items) {
     state.fingerprints[item.id] = item.fingerprint;
@@ -328,20 +354,38 @@ export function mergeState(list: Checklist, previous: ParsedChecklistFile): Merg
     if (note) state.notes[item.id] = note;
     delete archived[item.id];
     if (!previous.state.ticks[item.id]) {
+      const ticked = evidence[item.id];
+      if (ticked === item.fingerprint) {
+        state.ticks[item.id] = true; // what was ticked is back: so is the tick
+        continue;
+      }
       const shown = previous.resets[item.id];
-      if (shown && previous.state.fingerprints[item.id] === item.fingerprint) resets[item.id] = shown;
+      if (ticked) {
+        tickedAt[item.id] = ticked;
+        resets[item.id] = shown ?? resetReason(item);
+      } else if (shown && previous.state.fingerprints[item.id] === item.fingerprint) resets[item.id] = shown;
       continue;
     }
     if (previous.state.fingerprints[item.id] === item.fingerprint) state.ticks[item.id] = true;
-    else resets[item.id] = `this was ticked, but what it checks changed since${item.line ? ` (the statement on line ${item.line})` : ''}; check it again.`;
+    else {
+      resets[item.id] = resetReason(item);
+      tickedAt[item.id] = previous.state.fingerprints[item.id];
+    }
   }
+  // Ticks of items that no longer apply, and the evidence kept from earlier runs, wait for their item.
+  for (const [id, fp] of Object.entries(evidence)) if (!now.has(id)) tickedAt[id] = fp;
   for (const id of previous.ids) {
     if (now.has(id)) continue;
     // An item that no longer applies: its note, and the lines added inside it (a lone line is taken for its detail).
     const body = bodies[id] ?? [];
     const note = joinNote(previous.state.notes[id], body.length > 1 ? body : []);
     if (note?.trim()) archived[id] = archived[id] && archived[id] !== note ? `${archived[id]}\n${note}` : note;
+    if (previous.state.ticks[id] && previous.state.fingerprints[id]) tickedAt[id] = previous.state.fingerprints[id];
   }
   state.record = { ...previous.state.record };
-  return { state, resets, archived, other: previous.other ?? '' };
+  return { state, resets, archived, tickedAt, other: previous.other ?? '' };
+}
+
+function resetReason(item: ChecklistItem): string {
+  return `this was ticked, but what it checks changed since${item.line ? ` (the statement on line ${item.line})` : ''}; check it again. The tick comes back if the statement does.`;
 }

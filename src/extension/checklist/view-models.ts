@@ -18,7 +18,7 @@ import { unprovenByDryRun, unprovenSentences } from '../../core/trace/unproven';
 
 /** The state a checklist shows: the file's, carried over to the current items (or empty). */
 function currentState(list: Checklist, file: ParsedChecklistFile | null) {
-  return file ? mergeState(list, file) : { state: emptyState(), resets: {} as Record<string, string>, archived: {} as Record<string, string> };
+  return file ? mergeState(list, file) : { state: emptyState(), resets: {} as Record<string, string>, archived: {} as Record<string, string>, tickedAt: {} as Record<string, string> };
 }
 
 export function checklistViewModel(list: Checklist, file: ParsedChecklistFile | null, where: { folder: string; unsavedInEditor: boolean }): ChecklistViewModel {
