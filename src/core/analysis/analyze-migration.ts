@@ -158,7 +158,7 @@ function doBodyContext(ctx: MigrationContext, block: AnalyzedStatement, inner: D
     catalog: x.catalog,
   }));
   const all = statements.map((s) => s.index);
-  const line = block.sql.range.start.line + 1;
+  const line = block.sql.range.start.line;
   return {
     ...ctx,
     statements,
