@@ -30,6 +30,12 @@ const traceApart = {
     b.onResolve({ filter: /^(@electric-sql\/pglite|pg)(\/|$)/ }, (a) => ({ errors: [{ text: `${a.path} belongs in dist/trace.js (src/extension/dry-run/trace-worker.ts), not in dist/extension.js` }] }));
   },
 };
+const pgliteApart = {
+  name: 'pglite-apart',
+  setup(b) {
+    b.onResolve({ filter: /^@electric-sql\/pglite(\/|$)/ }, (a) => ({ errors: [{ text: `${a.path} belongs in dist/trace.js (the dry run), not in dist/live.js` }] }));
+  },
+};
 const pgliteBesideTheBundle = {
   name: 'pglite-beside-the-bundle',
   setup(b) {
@@ -92,6 +98,9 @@ const entries = [
   // The dry run's worker, PGlite beside it (see above); `pg` is only for --database-url, which the
   // extension never passes. Dynamic imports become requires: PGlite's files load as CommonJS.
   { ...common, plugins: [...common.plugins, pgliteBesideTheBundle], entryPoints: ['src/extension/dry-run/trace-worker.ts'], outfile: 'dist/trace.js', external: ['pg'], supported: { 'dynamic-import': false } },
+  // Live reads (Preflight: Check Against Database…) in a worker of their own, with `pg` bundled
+  // (the .vsix has no node_modules); pg-native and pg-cloudflare are optional and never used.
+  { ...common, plugins: [...common.plugins, pgliteApart], entryPoints: ['src/extension/live/live-worker.ts'], outfile: 'dist/live.js', external: ['pg-native', 'pg-cloudflare'] },
 ];
 
 mkdirSync(join(root, 'dist'), { recursive: true });

@@ -9,6 +9,7 @@ import { registerChecklistFeatures } from './checklist/index';
 import { registerCommands } from './commands';
 import { DiagnosticsPublisher } from './diagnostics';
 import { DryRuns } from './dry-run/dry-runs';
+import { LiveDatabase } from './live/live-database';
 import { PreflightHoverProvider } from './hovers';
 import { RuleDocs } from './rule-docs';
 import { StatusBar } from './status-bar';
@@ -36,6 +37,8 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
   // Dry runs in PGlite (loaded on the first one); the replay cache lives in the workspace's storage.
   const dryRuns = new DryRuns({ analyzer, log, storageUri: context.storageUri ?? context.globalStorageUri, docUri: vscode.Uri.joinPath(context.extensionUri, 'docs', 'dry-run.md') });
   const checklist = registerChecklistFeatures(context, { analyzer, log, dryRuns }); // the Preflight sidebar and the review panel
+  // Check Against Database… (trusted workspaces; the driver loads in a worker on the first run, never here).
+  const live = new LiveDatabase({ analyzer, log, secrets: context.secrets, checklists: checklist.checklists, currentMigrationDir: checklist.currentMigrationDir, showChecklist: checklist.showChecklist, docUri: vscode.Uri.joinPath(context.extensionUri, 'docs', 'live-database.md') });
   context.subscriptions.push(
     log,
     analyzer,
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): PreflightApi {
     vscode.languages.registerCodeActionsProvider(SELECTOR, new PreflightCodeActions(analyzer, log), PreflightCodeActions.metadata),
     ...registerCommands({ analyzer, docs, log, storageUri: context.globalStorageUri, dryRuns, showReview: checklist.showReview }),
     ...watchWorkspace(analyzer, diagnostics, status),
+    ...live.register(),
   );
   log.info(`Preflight ${context.extension.packageJSON.version} activated${vscode.workspace.isTrusted ? '' : ' (restricted mode: static analysis only)'}`);
   void analyzer.discoverAll();

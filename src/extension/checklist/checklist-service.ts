@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checklistPath, readChecklistFile, updateChecklistFile, writeAtomic, type ChecklistEdit } from '../../core/checklist/file';
 import type { ParsedChecklistFile } from '../../core/checklist/markdown';
+import type { Checklist } from '../../core/checklist/model';
 import type { ProjectSession } from '../project-session';
 import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import type { HistoryAnalyzer, MigrationChecklist } from './checklist-core';
@@ -134,14 +135,15 @@ export class ChecklistService implements vscode.Disposable {
   /**
    * Applies edits to the file (creating it if needed) against what is on disk at that moment,
    * regenerated from the current migration. Edits of one folder are applied in the order given.
+   * `list`: the checklist to write instead of the one generated (a live check run's, whose items
+   * carry their results).
    */
-  edit(ref: MigrationRef, edits: ChecklistEdit[]): Promise<ParsedChecklistFile> {
+  edit(ref: MigrationRef, edits: ChecklistEdit[], list?: Checklist): Promise<ParsedChecklistFile> {
     const previous = this.queues.get(ref.dir) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
       .then(async () => {
-        const mc = await this.checklist(ref);
-        const { parsed } = updateChecklistFile(checklistPath(ref.dir), mc.checklist, edits);
+        const { parsed } = updateChecklistFile(checklistPath(ref.dir), list ?? (await this.checklist(ref)).checklist, edits);
         this.changed.fire(ref.dir);
         return parsed;
       });

@@ -27,6 +27,11 @@ export interface ChecklistServices {
 export interface ChecklistFeatures {
   /** Opens the review panel of a migration (what `Preflight: Review Migration…` shows). */
   showReview(session: ProjectSession, migration: string): Promise<void>;
+  /** The checklists (generated, read and written); the live-database check records its results through it. */
+  checklists: ChecklistService;
+  /** The migration folder the Checklist view shows. */
+  currentMigrationDir(): string | null;
+  showChecklist(dir: string): Promise<void>;
 }
 
 /** A folder from a command argument: a tree node, a Uri of the folder or a file in it, or a path. */
@@ -113,5 +118,5 @@ export function registerChecklistFeatures(context: vscode.ExtensionContext, serv
     }),
   );
 
-  return { showReview: (session, migration) => reviews.show(session, migration) };
+  return { showReview: (session, migration) => reviews.show(session, migration), checklists, currentMigrationDir: () => selection.current, showChecklist };
 }
