@@ -6,6 +6,7 @@
  * Each subcommand's options live in one table (options/command-specs.ts) that both its parser
  * and its `--help` are generated from.
  */
+import { plainText } from '../core/text/plain-text';
 import * as path from 'node:path';
 import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic } from '../core/checklist/index';
 import { loadConfig } from '../core/project/config';
@@ -109,8 +110,8 @@ export async function main(argvIn: string[], io: Io): Promise<number> {
  */
 export function describeError(e: unknown, debug: boolean): string {
   const oneLine = (t: string) => t.replace(/\s*\n\s*/g, ' ').trim();
-  if (e instanceof UsageError) return `preflight: ${oneLine(e.message)} (\`preflight --help\` shows the usage)\n`;
-  if (e instanceof InputError) return `preflight: ${oneLine(e.message)}\n${debug && e.stack ? `${e.stack}\n` : ''}`;
+  if (e instanceof UsageError) return `preflight: ${plainText(oneLine(e.message))} (preflight --help shows the usage)\n`;
+  if (e instanceof InputError) return `preflight: ${plainText(oneLine(e.message))}\n${debug && e.stack ? `${e.stack}\n` : ''}`;
   const fsError = e as NodeJS.ErrnoException;
   if (fsError instanceof Error && typeof fsError.path === 'string' && typeof fsError.code === 'string') {
     return `preflight: ${fsError.path}: ${fileErrorWords(fsError)}\n${debug && fsError.stack ? `${fsError.stack}\n` : ''}`;

@@ -4,9 +4,7 @@
  */
 
 /** `x` → x: the Problems panel and notifications show backticks as they are. */
-export function plainText(text: string): string {
-  return text.replace(/`([^`\n]*)`/g, '$1').replace(/`/g, '');
-}
+export { plainText } from '../core/text/plain-text';
 
 /** "1 error", "3 warnings". */
 export function plural(n: number, word: string, many = `${word}s`): string {

@@ -129,7 +129,7 @@ describe('preflight CLI', function () {
   });
 
   it('usage errors exit 2 with a clear message', async () => {
-    assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err]), [2, 'preflight: --format must be one of pretty, json, sarif, github, markdown, gitlab, not "xml" (`preflight --help` shows the usage)\n']);
+    assert.deepEqual(await run(['check', '--format', 'xml']).then((r) => [r.code, r.err]), [2, 'preflight: --format must be one of pretty, json, sarif, github, markdown, gitlab, not "xml" (preflight --help shows the usage)\n']);
     assert.equal((await run(['frobnicate'])).code, 2);
     assert.equal((await run(['check', '--prisma-version', 'banana'])).code, 2);
     const none = await run(['check', mkdtempSync(path.join(tmpdir(), 'pf-empty-'))]);

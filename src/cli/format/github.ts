@@ -7,6 +7,7 @@
  * Escaping follows @actions/toolkit's `command.ts`: in the message (data) `%`, `\r` and `\n`; in
  * property values also `:` and `,`, which would otherwise end the value.
  */
+import { plainText } from '../../core/text/plain-text';
 import type { AnalysisResult, Finding, Severity } from '../../core/types';
 import { displayPath } from './paths';
 
@@ -32,10 +33,6 @@ function annotation(f: Finding, cwd: string): string {
   return `::${COMMAND[f.severity]} ${props}::${escapeData(plainText(text))}`;
 }
 
-/** An annotation is plain text on GitHub: Markdown backticks around code would show as such. */
-function plainText(text: string): string {
-  return text.replace(/`/g, '');
-}
 
 /** Escapes the message part of a workflow command. */
 export function escapeData(text: string): string {

@@ -8,6 +8,7 @@
  * - fixes carry their edits as character-offset regions (`charOffset` / `charLength`);
  * - the analysis notices become tool execution notifications.
  */
+import { plainText } from '../../core/text/plain-text';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as sarif from 'sarif';
@@ -53,10 +54,10 @@ function toReportingDescriptor(meta: RuleMeta): sarif.ReportingDescriptor {
   const url = ruleDocUrl(meta.id);
   return {
     id: meta.id,
-    shortDescription: { text: plain(meta.summary), markdown: meta.summary },
-    fullDescription: { text: plain(meta.docs.whatItDoes), markdown: meta.docs.whatItDoes },
+    shortDescription: { text: plainText(meta.summary), markdown: meta.summary },
+    fullDescription: { text: plainText(meta.docs.whatItDoes), markdown: meta.docs.whatItDoes },
     help: {
-      text: `${plain(meta.docs.whatItDoes)}\n\n${plain(meta.docs.whyIsThisBad)}\n\nSafe alternative, example and references: ${url}`,
+      text: `${plainText(meta.docs.whatItDoes)}\n\n${plainText(meta.docs.whyIsThisBad)}\n\nSafe alternative, example and references: ${url}`,
       markdown: renderRuleDoc(meta),
     },
     helpUri: url,
@@ -135,7 +136,3 @@ function directoryUri(dir: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-/** Markdown code spans as plain text. */
-function plain(markdown: string): string {
-  return markdown.replace(/`([^`]*)`/g, '$1');
-}
