@@ -23,6 +23,22 @@ export interface ChecklistItemView {
   note: string;
   /** Why an earlier tick was reset (the statement behind it changed). */
   reset?: string;
+  /** The last run of its query against a live database (Check Against Database…, or the CLI's checklist --database-url). */
+  check?: LiveCheckView;
+}
+
+/** A check query's result against a live database, as recorded in preflight-checklist.md. */
+export interface LiveCheckView {
+  state: 'passed' | 'failed' | 'error' | 'timeout' | 'not-run';
+  observed: string;
+  expected: string;
+  /** When, as the user's clock shows it. */
+  at: string;
+  /** host:port/database, never the user or password. */
+  target: string;
+  /** Why it did not pass, in plain words. */
+  explanation?: string;
+  tickedByPreflight: boolean;
 }
 
 export interface ChecklistSectionView {
@@ -179,6 +195,8 @@ export interface ChecklistStatusView {
   /** Pre-deployment items still open (what `preflight checklist --verify` gates on). */
   preOpen: number;
   preTotal: number;
+  /** Results of the checks run against a live database, by item (those that have one). */
+  checks?: { id: string; title: string; check: LiveCheckView }[];
 }
 
 export interface ReviewViewModel {
@@ -194,7 +212,8 @@ export interface ReviewViewModel {
   /** The checklist's verdict (empty when the checklist could not be built). */
   verdict: VerdictView[];
   notices: string[];
-  actions: { dryRun: boolean };
+  /** Actions that need a trusted workspace: a dry run, a check against a database. */
+  actions: { dryRun: boolean; checkDatabase?: boolean };
   /** The latest dry run of exactly this text (each statement's `observed` has the details), or null. */
   dryRun: DryRunView | null;
   /** Grows with every model the extension builds: a reloaded page shows the newest one it has. */
@@ -208,7 +227,7 @@ export type HostToReviewMessage =
   | { type: 'done'; action: ReviewAction; message: string }
   | { type: 'error'; message: string };
 
-export type ReviewAction = 'openChecklist' | 'writeDownSql' | 'dryRun';
+export type ReviewAction = 'openChecklist' | 'writeDownSql' | 'dryRun' | 'checkDatabase';
 
 /** Review panel → extension. */
 export type ReviewToHostMessage =
@@ -225,7 +244,7 @@ export const CHECKLIST_TO_HOST_TYPES = { ready: true, tick: true, note: true, re
 export const REVIEW_TO_HOST_TYPES = { ready: true, action: true, revealLine: true, showRule: true } as const satisfies Record<ReviewToHostMessage['type'], true>;
 export const HOST_TO_CHECKLIST_TYPES = { show: true, empty: true, loading: true, error: true } as const satisfies Record<HostToChecklistMessage['type'], true>;
 export const HOST_TO_REVIEW_TYPES = { show: true, checklistStatus: true, done: true, error: true } as const satisfies Record<HostToReviewMessage['type'], true>;
-const REVIEW_ACTIONS: Record<ReviewAction, true> = { openChecklist: true, writeDownSql: true, dryRun: true };
+const REVIEW_ACTIONS: Record<ReviewAction, true> = { openChecklist: true, writeDownSql: true, dryRun: true, checkDatabase: true };
 
 /** Longest note or record value accepted from a webview (a note is free text, not a file). */
 export const MAX_TEXT = 20_000;

@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { Catalog } from '../../core/catalog/model';
 import type { HostToReviewMessage, ReviewAction, ReviewViewModel } from '../../shared/messages';
 import { SHOW_RULE_DOC_COMMAND } from '../code-actions';
+import { CHECK_DATABASE_COMMAND } from '../live/live-database';
 import { loadCore } from '../core-loader';
 import type { DryRunOutcome, DryRunObservations } from '../dry-run/dry-runs';
 import type { ProjectSession } from '../project-session';
@@ -209,6 +210,11 @@ class ReviewPanel {
         await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
         break;
       }
+      case 'checkDatabase': {
+        const outcome = await vscode.commands.executeCommand<{ message: string } | undefined>(CHECK_DATABASE_COMMAND, vscode.Uri.file(ref.sqlFile));
+        if (outcome?.message) this.post({ type: 'done', action, message: outcome.message });
+        break;
+      }
       case 'dryRun': {
         const command = await dryRunCommand();
         if (!command) throw new Error('no dry-run command is available (it needs a trusted workspace)');
@@ -269,6 +275,7 @@ async function buildReviewModel(host: ReviewPanelHost, ref: MigrationRef): Promi
     checklist: mc ? checklistStatus(mc.checklist, host.checklists.readFile(ref.dir)) : null,
     verdict: mc ? verdictView(mc.checklist) : [],
     dryRun: (await dryRunCommand()) !== undefined,
+    checkDatabase: vscode.workspace.isTrusted,
     observed: host.dryRuns.current(ref.sqlFile, migration.parsed.text) ?? null,
     revision: ++revisions,
   });

@@ -2,14 +2,14 @@
  * What the webviews show, as plain data built from the core's results. No `vscode` here: the
  * models (and the escaping tests that feed them hostile identifiers) run under plain Node.
  */
-import type { Checklist } from '../../core/checklist/model';
+import type { CheckResult, Checklist } from '../../core/checklist/model';
 import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState } from '../../core/checklist/model';
 import { mergeState, type ParsedChecklistFile } from '../../core/checklist/markdown';
 import type { Catalog, Constraint } from '../../core/catalog/model';
 import type { Finding, RuleCategory } from '../../core/types';
 import type { TracedStatement } from '../../core/trace/types';
 import type { StatementFacts } from '../../core/types';
-import type { CategoryView, ChecklistStatusView, ChecklistViewModel, DryRunView, VerdictView, FindingView, ObservedStatementView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
+import type { CategoryView, ChecklistStatusView, LiveCheckView, ChecklistViewModel, DryRunView, VerdictView, FindingView, ObservedStatementView, OnDeleteChangeView, ReviewViewModel, StatementView } from '../../shared/messages';
 import type { MigrationAnalysis, ProjectAnalysis } from '../core-api';
 import type { Core } from '../core-loader';
 import type { DryRunObservation } from '../dry-run/observation-store';
@@ -38,6 +38,7 @@ export function checklistViewModel(list: Checklist, file: ParsedChecklistFile | 
         checked: state.ticks[i.id] === true,
         note: state.notes[i.id] ?? '',
         ...(resets[i.id] ? { reset: resets[i.id] } : {}),
+        ...(checkOf(i, state) ? { check: liveCheckView(checkOf(i, state)!) } : {}),
       })),
   })).filter((s) => s.items.length > 0);
   const done = list.items.filter((i) => state.ticks[i.id] === true).length;
@@ -65,12 +66,33 @@ export function verdictView(list: Checklist): VerdictView[] {
 export function checklistStatus(list: Checklist, file: ParsedChecklistFile | null): ChecklistStatusView {
   const { state } = currentState(list, file);
   const pre = list.items.filter((i) => i.section === 'pre');
+  const checks = list.items.filter((i) => checkOf(i, state)).map((i) => ({ id: i.id, title: i.title, check: liveCheckView(checkOf(i, state)!) }));
   return {
     fileExists: file !== null,
     done: list.items.filter((i) => state.ticks[i.id] === true).length,
     total: list.items.length,
     preOpen: pre.filter((i) => state.ticks[i.id] !== true).length,
     preTotal: pre.length,
+    ...(checks.length ? { checks } : {}),
+  };
+}
+
+/** An item's live check result: the file's (kept while the item's fingerprint holds), else the item's own (a run's list). */
+function checkOf(item: Checklist['items'][number], state: { checks?: Record<string, CheckResult> }): CheckResult | undefined {
+  return state.checks?.[item.id] ?? item.check;
+}
+
+/** A recorded live check as the webviews show it (the time in the user's clock). */
+export function liveCheckView(c: CheckResult): LiveCheckView {
+  const when = new Date(c.checkedAt);
+  return {
+    state: c.state,
+    observed: c.observed,
+    expected: c.expected,
+    at: Number.isNaN(when.getTime()) ? c.checkedAt : when.toLocaleString(),
+    target: c.target,
+    ...(c.explanation ? { explanation: c.explanation } : {}),
+    tickedByPreflight: c.tickedByPreflight === true,
   };
 }
 
@@ -124,6 +146,8 @@ export interface ReviewInput {
   /** The checklist's verdict; none when the checklist could not be built. */
   verdict?: VerdictView[];
   dryRun: boolean;
+  /** Whether Check Against Database… can run (a trusted workspace). */
+  checkDatabase?: boolean;
   /** The latest dry run of exactly the analysed text (the caller checks that it is current). */
   observed?: DryRunObservation | null;
   revision: number;
@@ -183,7 +207,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     checklist: input.checklist,
     verdict: input.verdict ?? [],
     notices: analysis.result.notices,
-    actions: { dryRun: input.dryRun },
+    actions: { dryRun: input.dryRun, ...(input.checkDatabase ? { checkDatabase: true } : {}) },
     dryRun: observed ? dryRunView(observed, analysis.result.findings) : null,
     revision: input.revision,
   };

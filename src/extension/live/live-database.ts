@@ -17,7 +17,7 @@ import { readChecklistFile } from '../../core/checklist/file';
 import { emptyState } from '../../core/checklist/model';
 import { checkRunEdits } from '../../core/live/check-edits';
 import type { StatusReport } from '../../core/live/status';
-import { redactSecrets, redactUrl } from '../../core/trace/redact';
+import { redactSecrets } from '../../core/trace/redact';
 import type { ChecklistService, MigrationRef } from '../checklist/checklist-service';
 import { toDiagnostic } from '../convert';
 import { migrationOf, pickMigration, type MigrationTarget } from '../migration-picker';
@@ -25,7 +25,7 @@ import type { ProjectSession } from '../project-session';
 import { errorText, type WorkspaceAnalyzer } from '../workspace-analyzer';
 import type { LiveRunResult } from './live-protocol';
 import { LiveConnectError, LiveRunCancelled, runLive } from './live-runner';
-import { databaseHint, runSummary, statusDiagnostics } from './live-words';
+import { databaseHint, runSummary, statusDiagnostics, targetLabel, urlProblem } from './live-words';
 
 export const CHECK_DATABASE_COMMAND = 'preflight.checkAgainstDatabase';
 export const FORGET_DATABASE_COMMAND = 'preflight.forgetDatabaseUrl';
@@ -208,30 +208,6 @@ export class LiveDatabase implements vscode.Disposable {
     this.diagnostics.dispose();
     this.hint.dispose();
   }
-}
-
-/** host:port/database of a URL: what the notifications and the log name (never the user or password). */
-export function targetLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}/${decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)'}`;
-  } catch {
-    return redactUrl(url);
-  }
-}
-
-/** Whether text looks like a PostgreSQL URL; the reason when it does not (the input box shows it). */
-export function urlProblem(text: string): string | null {
-  const t = text.trim();
-  if (!t) return 'Type the URL of the database to read, e.g. postgresql://user:password@host:5432/db';
-  let u: URL;
-  try {
-    u = new URL(t);
-  } catch {
-    return 'This is not a URL: postgresql://user:password@host:5432/db';
-  }
-  if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') return 'The URL must start with postgresql:// or postgres://';
-  return null;
 }
 
 async function askUrl(session: ProjectSession): Promise<string | undefined> {

@@ -9,6 +9,7 @@ import { DIAGNOSTIC_SOURCE } from '../../editor/shapes';
 import { plural } from '../../editor/plain-words';
 import { checkCounts } from '../../core/live/check-edits';
 import type { MigrationStatus, StatusReport } from '../../core/live/status';
+import { redactUrl } from '../../core/trace/redact';
 import type { LiveRunResult } from './live-protocol';
 
 /** Codes of the diagnostics (ids of the rule catalog's live-database entries), linked to docs/live-database.md. */
@@ -80,9 +81,33 @@ export function runSummary(result: LiveRunResult, phaseWords = 'pre-deployment')
     const bad = [n('failed') ? `${n('failed')} failed` : '', n('modified') ? `${n('modified')} modified` : '', n('missing-locally') ? `${n('missing-locally')} missing here` : '', n('pending') ? `${n('pending')} pending` : ''].filter(Boolean);
     parts.push(`migrations: ${bad.length ? bad.join(', ') : 'all applied'}; ${r.drift.length ? plural(r.drift.length, 'drift difference') : 'no drift'}`);
   } else if (result.statusError) parts.push(`status not read: ${result.statusError}`);
-  return `${capitalise(parts.join('. '))} (${result.target}).`;
+  return `${parts.map(capitalise).join('. ')} (${result.target}).`;
 }
 
 function capitalise(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/** host:port/database of a URL: what the notifications and the log name (never the user or password). */
+export function targetLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname || 'localhost'}${u.port ? `:${u.port}` : ''}/${decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)'}`;
+  } catch {
+    return redactUrl(url);
+  }
+}
+
+/** Whether text looks like a PostgreSQL URL; the reason when it does not (the input box shows it). */
+export function urlProblem(text: string): string | null {
+  const t = text.trim();
+  if (!t) return 'Type the URL of the database to read, e.g. postgresql://user:password@host:5432/db';
+  let u: URL;
+  try {
+    u = new URL(t);
+  } catch {
+    return 'This is not a URL: postgresql://user:password@host:5432/db';
+  }
+  if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') return 'The URL must start with postgresql:// or postgres://';
+  return null;
 }

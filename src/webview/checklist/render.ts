@@ -2,7 +2,7 @@
  * The Checklist view as an element tree, from the model the extension sends and the view's own
  * UI state (expanded items, drafts). Pure: no DOM, so tests render it to a string.
  */
-import type { ChecklistItemView, ChecklistViewModel } from '../../shared/messages';
+import type { ChecklistItemView, ChecklistViewModel, LiveCheckView } from '../../shared/messages';
 import { h, type VElement, type VNode } from '../dom';
 import { renderVerdict } from '../verdict';
 
@@ -140,6 +140,7 @@ function renderItem(model: ChecklistViewModel, item: ChecklistItemView, ui: Chec
       item.line !== undefined && h('button', { type: 'button', class: 'line', 'data-action': 'reveal', 'data-id': item.id, title: `Go to the statement on line ${item.line}` }, `L${item.line}`),
     ),
     item.reset && h('p', { class: 'reset-reason' }, `Reset: ${item.reset}`),
+    item.check && renderLiveCheck(item.check),
     !expanded && note.trim() !== '' && h('p', { class: 'note-preview', title: note }, note),
     expanded &&
       h(
@@ -156,6 +157,19 @@ function renderItem(model: ChecklistViewModel, item: ChecklistItemView, ui: Chec
         item.expected && h('p', { class: 'expected' }, h('strong', null, 'Expected: '), item.expected),
         h('textarea', { class: 'note', 'data-action': 'note', 'data-id': item.id, 'data-key': noteKey, rows: '2', placeholder: 'Notes (saved to the file)', 'aria-label': `Notes on ${item.title}` }, note),
       ),
+  );
+}
+
+const CHECK_WORDS: Record<LiveCheckView['state'], string> = { passed: 'Passed', failed: 'Failed', error: 'Error', timeout: 'Timed out', 'not-run': 'Recorded' };
+
+/** The item's last result against a live database: verdict and observed value always visible, the why under a failure. */
+function renderLiveCheck(c: LiveCheckView): VElement {
+  const observed = c.state === 'not-run' ? `: ${c.observed}` : ` · observed ${c.observed}${c.state === 'passed' ? '' : ` · expected ${c.expected}`}`;
+  return h(
+    'div',
+    { class: `live-check ${c.state}`, 'data-check-state': c.state, title: `Checked on ${c.target} at ${c.at}${c.tickedByPreflight ? '; ticked by Preflight' : ''}` },
+    h('p', null, h('strong', null, CHECK_WORDS[c.state]), observed),
+    c.explanation && c.state !== 'passed' && h('p', { class: 'why' }, c.explanation),
   );
 }
 

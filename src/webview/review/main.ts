@@ -59,7 +59,7 @@ window.addEventListener('message', (event: MessageEvent<HostToReviewMessage>) =>
   render();
 });
 
-const ACTIONS: Record<string, ReviewAction> = { openChecklist: 'openChecklist', writeDownSql: 'writeDownSql', dryRun: 'dryRun' };
+const ACTIONS: Record<string, ReviewAction> = { openChecklist: 'openChecklist', writeDownSql: 'writeDownSql', dryRun: 'dryRun', checkDatabase: 'checkDatabase' };
 
 document.addEventListener('click', (event) => {
   const el = event.target instanceof Element ? event.target.closest<HTMLElement>('button[data-action]') : null;

@@ -2,7 +2,7 @@
  * The review panel as an element tree: what the migration does, statement by statement, and
  * what it means for production. Pure: no DOM, so tests render it to a string.
  */
-import type { ChecklistStatusView, DryRunView, LockView, ObservedStatementView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
+import type { ChecklistStatusView, LiveCheckView, DryRunView, LockView, ObservedStatementView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
 import { h, type VElement, type VNode } from '../dom';
 import { renderVerdict } from '../verdict';
 
@@ -51,6 +51,7 @@ export function renderReview(model: ReviewViewModel, ui: ReviewUiState): VElemen
         h('button', { type: 'button', 'data-action': 'openChecklist' }, 'Open the checklist'),
         h('button', { type: 'button', class: 'secondary', 'data-action': 'writeDownSql', title: 'Write the rollback SQL to down.sql in the migration folder' }, 'Write down.sql'),
         model.actions.dryRun && h('button', { type: 'button', class: 'secondary', 'data-action': 'dryRun', title: 'Preflight: Dry-run Migration' }, 'Dry run'),
+        model.actions.checkDatabase && h('button', { type: 'button', class: 'secondary', 'data-action': 'checkDatabase', title: 'Preflight: Check Against Database… (read-only)' }, 'Check against database'),
       ),
       ui.notice && h('p', { class: `banner${ui.notice.error ? ' error' : ''}`, role: 'status' }, withCode(ui.notice.text)),
     ),
@@ -175,7 +176,35 @@ function renderChecklistStatus(status: ChecklistStatusView | null): VElement {
           h('span', { class: 'count', 'data-progress': `${status.done}/${status.total}` }, `${status.done}/${status.total} ticked`),
           h('span', { class: status.preOpen ? 'open' : 'ok' }, status.preOpen ? ` · ${status.preOpen} of ${status.preTotal} pre-deployment items open` : ' · every pre-deployment item ticked'),
         );
-  return h('section', { class: 'checklist-status' }, h('h2', null, 'Checklist'), body);
+  return h('section', { class: 'checklist-status' }, h('h2', null, 'Checklist'), body, status?.checks && renderLiveChecks(status.checks));
+}
+
+const CHECK_WORDS: Record<LiveCheckView['state'], string> = { passed: 'passed', failed: 'failed', error: 'error', timeout: 'timed out', 'not-run': 'recorded' };
+
+/** The checks run against a live database: verdict, what was observed, why a check failed. */
+function renderLiveChecks(checks: { id: string; title: string; check: LiveCheckView }[]): VElement {
+  const targets = [...new Set(checks.map((c) => c.check.target))];
+  const failed = checks.filter((c) => c.check.state === 'failed' || c.check.state === 'error' || c.check.state === 'timeout').length;
+  return h(
+    'div',
+    { class: 'live-checks' },
+    h('h3', null, `Against the database ${targets.join(', ')}: ${failed ? `${plural(failed, 'check')} did not pass` : 'every check passed'}`),
+    h(
+      'ul',
+      null,
+      checks.map((c) =>
+        h(
+          'li',
+          { class: `live-check ${c.check.state}`, 'data-check': c.id, 'data-state': c.check.state },
+          h('strong', null, CHECK_WORDS[c.check.state]),
+          ': ',
+          c.title,
+          h('span', { class: 'sub' }, ` · observed ${c.check.observed}${c.check.state === 'not-run' ? '' : ` · expected ${c.check.expected}`} · ${c.check.at}`),
+          c.check.explanation && h('p', { class: 'help' }, c.check.explanation),
+        ),
+      ),
+    ),
+  );
 }
 
 function renderLock(l: LockView): VElement {
