@@ -6,6 +6,7 @@
  * schema.prisma: the referential actions the migrations leave in the database, the schema's
  * effective ones, the consequence.
  */
+import { warningsAbout } from '../core/sql/prisma-warning-targets';
 import type { StatementFacts } from '../core/types';
 import type { MigrationAnalysis, PrismaRelation, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
@@ -29,6 +30,24 @@ export function hoverAt(core: Core, session: ProjectSession, file: string, versi
   return undefined;
 }
 
+/**
+ * On a line of Prisma's `Warnings:` header: what Prisma's destructive-change checker said, and the
+ * statement it is about, with Preflight's findings on that statement.
+ */
+function warningHeaderHover(m: MigrationAnalysis, offset: number): EditorHover | undefined {
+  const w = m.parsed.prismaWarnings.find((x) => x.range.startOffset <= offset && offset <= x.range.endOffset);
+  if (!w) return undefined;
+  const md = new MarkdownText();
+  md.appendMarkdown(`**Prisma's own warning** (written by \`prisma migrate dev\` when it generated this file): ${w.text}\n\n`);
+  const about = m.parsed.statements.filter((s) => s.node && warningsAbout([w], s.text).length);
+  for (const s of about) {
+    const rules = [...new Set(m.findings.filter((f) => f.statementIndex === s.index).map((f) => f.rule))];
+    md.appendMarkdown(`- Line ${s.range.start.line}: ${rules.length ? `Preflight reports ${rules.map((r) => `\`${r}\``).join(', ')}` : 'Preflight reports nothing on it'}.\n`);
+  }
+  if (!about.length) md.appendMarkdown('- No statement of this file names what the warning is about.\n');
+  return { markdown: md.value, range: toEditorRange(w.range) };
+}
+
 /** Why there is no hover, in words for the log. */
 export function noHoverReason(session: ProjectSession | undefined, file: string, version: number): string {
   return `No hover for ${file} v${version}: ${session ? (session.analysis ? `analysis read v${session.analysedVersions.get(file)}` : 'not analysed yet') : 'no project'}`;
@@ -45,7 +64,7 @@ class MarkdownText {
 function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra: StatementHoverExtra | undefined): EditorHover | undefined {
   const statements = m.report.statements;
   const st = statements.find((s) => s.range.startOffset <= offset && offset <= s.range.endOffset);
-  if (!st) return undefined;
+  if (!st) return warningHeaderHover(m, offset);
   const sql = m.parsed.statements[st.index];
   const md = new MarkdownText();
   const firstLine = (sql?.text ?? '').split(/\r?\n/)[0].trim();
@@ -73,6 +92,8 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
     md.appendMarkdown(`- ${name}: ${isNew ? 'created in this migration (no production rows yet: no locking hazard)' : 'existed before this migration'}; ${rewrite ? '**rewritten** (every row copied, indexes rebuilt)' : 'not rewritten'}.\n`);
   }
   if (facts.uncertain) md.appendMarkdown(facts.uncertainReason ? `- **Uncertain:** ${facts.uncertainReason.replace(/[\\`*_[\]<>]/g, '\\$&')}.\n` : '- Preflight could not tell everything this statement touches.\n');
+  const warned = sql ? warningsAbout(m.parsed.prismaWarnings, sql.text) : [];
+  for (const w of warned) md.appendMarkdown(`- **Prisma's own warning** (from the header of this file): ${w.text}\n`);
   md.appendMarkdown(`\n**How this file runs:** ${capitalise(m.report.execution.reason)}.`);
   const more = extra?.(st.index, facts);
   if (more) md.appendMarkdown(`\n\n${more}`);

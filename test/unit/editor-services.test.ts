@@ -38,6 +38,21 @@ describe('editor services over examples/shop', function () {
     await analyzer.idle();
   });
 
+  it("Prisma's own Warnings header: the statement it is about says so in its hover, and the header line names that statement and Preflight's findings on it", async () => {
+    const session = analyzer.sessionOf(FILE)!;
+    const text = readFileSync(FILE, 'utf8');
+    const doc = new DocumentText(text);
+    const statementLine = text.split('\n').findIndex((l) => l.startsWith('ALTER TABLE "Sale" ALTER COLUMN "subtotal"'));
+    const onStatement = hoverAt(await loadCore(), session, FILE, 3, doc.offsetAt({ line: statementLine, character: 3 }))!;
+    const warned = onStatement.markdown.match(/\*\*Prisma's own warning\*\* \(from the header of this file\): You are about to alter the column `(\w+)` on the `Sale` table/g) ?? [];
+    assert.deepEqual(warned.map((w) => /`(\w+)` on/.exec(w)![1]), ['subtotal', 'tax', 'total']);
+    const elsewhere = hoverAt(await loadCore(), session, FILE, 3, doc.offsetAt({ line: text.split('\n').findIndex((l) => l.startsWith('DROP INDEX "Sale_tenant_id_idx"')), character: 3 }))!;
+    assert.doesNotMatch(elsewhere.markdown, /Prisma's own warning/, 'a statement on "Sale" that changes none of the columns is not what the warning is about');
+    const onHeader = hoverAt(await loadCore(), session, FILE, 3, text.indexOf('You are about to alter the column `tax`') + 5)!;
+    assert.match(onHeader.markdown, /^\*\*Prisma's own warning\*\* \(written by `prisma migrate dev` when it generated this file\): You are about to alter the column `tax`/);
+    assert.match(onHeader.markdown, new RegExp(`- Line ${statementLine + 1}: Preflight reports [^\\n]*\`narrowing-type-change\``));
+  });
+
   it('publishes diagnostics for the open file with rule codes, links and plain text', () => {
     const session = analyzer.sessionOf(FILE)!;
     const update = new DiagnosticsScope((id) => `https://docs/${id}`).publish(session, new Set([FILE]), false);
