@@ -15,7 +15,9 @@ import { discoverProject, type PrismaProject } from '../core/project/discover';
 import { projectAnchorsBelow } from '../core/project/find-projects';
 import { loneSqlFileProject } from '../core/project/lone-sql-file';
 import { RULES } from '../core/rules/index';
-import type { AnalysisResult } from '../core/types';
+import { DEFAULT_LOCK_TIME_SEVERITY, withTableSizes } from '../core/sizes/size-aware';
+import type { TableStats } from '../core/sizes/table-stats';
+import type { AnalysisResult, TableName } from '../core/types';
 import { UsageError } from './usage-error';
 
 export interface CheckOptions {
@@ -23,6 +25,8 @@ export interface CheckOptions {
   since: string | undefined;
   config: string | undefined;
   prismaVersion: string | undefined;
+  /** Table sizes (--stats-file, --database-url): locking findings state them and rise with the estimated lock time. */
+  tableStats?: ReadonlyMap<TableName, TableStats>;
 }
 
 interface ProjectRun {
@@ -148,7 +152,8 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
     baseRef: since ?? null,
     modifiedMigrations,
   });
-  return analysis.result;
+  if (!options.tableStats) return analysis.result;
+  return withTableSizes(analysis.result, { tables: options.tableStats, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });
 }
 
 function isDirectory(p: string): boolean {

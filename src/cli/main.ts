@@ -22,6 +22,7 @@ import { knownRuleId } from './rule-selection';
 import { traceCommand } from './trace-command';
 import type * as LspCommand from '../lsp/lsp-command';
 import { STATUS_SPEC, statusCommand } from './live/status-command';
+import { STATS_SPEC, statsCommand } from './live/stats-command';
 import { checklistAgainstDatabase } from './live/checklist-live';
 import { liveChoice } from './live/live-options';
 import { checklistJson, type CheckPhase } from '../core/live/checks';
@@ -41,7 +42,7 @@ export type { Io } from './io';
 /** `lsp` loads the language server (and its protocol library) only when it runs. */
 const LSP_SUMMARY = { name: 'lsp', summary: 'Language server for Neovim, Helix, Zed, Emacs, JetBrains (--stdio)' };
 
-const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, STATUS_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC, LSP_SUMMARY];
+const COMMANDS: readonly { name: string; summary: string }[] = [CHECK_SPEC, COMMENT_SPEC, CHECKLIST_SPEC, STATUS_SPEC, STATS_SPEC, TRACE_SUMMARY, EXPLAIN_SPEC, RULES_SPEC, LSP_SUMMARY];
 
 /** `preflight --help`: every command, one line each, from the commands' own tables. */
 function mainHelp(): string {
@@ -79,6 +80,8 @@ export async function main(argvIn: string[], io: Io): Promise<number> {
         return await traceCommand(rest, io);
       case 'status':
         return await statusCommand(rest, io);
+      case 'stats':
+        return await statsCommand(rest, io);
       case 'rules':
         return rules(rest, io);
       case 'lsp':

@@ -4,7 +4,9 @@
  * the notices on stderr and the exit code.
  */
 import * as path from 'node:path';
+import { InputError } from '../core/input-error';
 import { EXACT_VERSION_PATTERN } from '../core/project/config';
+import { statsByTable } from '../core/sizes/table-stats';
 import type { AnalysisResult, Finding, Severity } from '../core/types';
 import { checkProjects, type CheckOptions } from './check-projects';
 import { reportRoot } from './format/paths';
@@ -12,6 +14,7 @@ import { visible } from './format/pretty';
 import type { Io } from './main';
 import type { FailOn } from './options/command-specs';
 import type { ParsedCommand } from './options/option-table';
+import { tableStatsFor } from './live/size-options';
 import { isSelected, parseRuleSelection } from './rule-selection';
 import { UsageError } from './usage-error';
 
@@ -34,6 +37,10 @@ export async function runReview(parsed: ParsedCommand, io: Io): Promise<Review> 
     config: values.config ? path.resolve(io.cwd, values.config as string) : undefined,
     prismaVersion,
   };
+  // Sizes (--stats-file, --database-url): read before the analysis, so a bad file fails at once.
+  const stats = await tableStatsFor(values, io);
+  if (stats && 'interrupted' in stats) throw new InputError('interrupted while reading the table sizes');
+  if (stats) options.tableStats = statsByTable(stats);
   const targets = (positionals.length ? positionals : ['.']).map((p) => path.resolve(io.cwd, p));
   const results = (await checkProjects(targets, options, io.cwd)).map((r) => ({ ...r, findings: r.findings.filter((f) => isSelected(selection, f)) }));
   const failOn = values['exit-zero'] ? 'never' : ((values['fail-on'] as FailOn | undefined) ?? 'error');

@@ -16,12 +16,18 @@ export async function checklistAgainstDatabase(mc: MigrationChecklist, file: str
   if ('interrupted' in run) return run.interrupted;
   const edits: ChecklistEdit[] = run.ticks.map((t) => ({ kind: 'tick', id: t.id, checked: t.checked }));
   if (run.sizes) edits.push({ kind: 'record', key: 'sizes', value: `${run.sizes} (${new Date().toISOString().slice(0, 10)}, ${choice.source === '--database-url' ? 'from the database' : `from ${choice.source}`})` });
+  const rowCounts = run.rowCounts ?? [];
+  if (rowCounts.length) edits.push({ kind: 'record', key: 'rowCountsAfter', value: `${rowCounts.map((c) => `${c.table}: ${c.observed}`).join('; ')} (${new Date().toISOString().slice(0, 10)})` });
   updateChecklistFile(file, run.checklist, edits);
   const checked = run.checklist.items.filter((i) => i.check);
-  const bad = checked.filter((i) => i.check!.state === 'failed' || i.check!.state === 'error' || i.check!.state === 'timeout');
+  const isBad = (state: string) => state === 'failed' || state === 'error' || state === 'timeout';
+  const bad = checked.filter((i) => isBad(i.check!.state));
+  const badCounts = rowCounts.filter((c) => isBad(c.state));
+  const failed = bad.length || badCounts.length ? 1 : 0;
   if (format === 'json') {
-    io.stdout(`${JSON.stringify(checklistJson(run.checklist), null, 2)}\n`);
-    return bad.length ? 1 : 0;
+    // rowCounts: after deployment only, each locked table's count against the one recorded before.
+    io.stdout(`${JSON.stringify({ ...checklistJson(run.checklist), ...(phase === 'after-deploy' ? { rowCounts } : {}) }, null, 2)}\n`);
+    return failed;
   }
   const target = checked[0]?.check?.target ?? '';
   const count = (state: string) => checked.filter((i) => i.check!.state === state).length;
@@ -29,8 +35,9 @@ export async function checklistAgainstDatabase(mc: MigrationChecklist, file: str
   const phaseWords = phase === 'before-deploy' ? 'pre-deployment' : 'post-deployment';
   io.stdout(checked.length ? `${phaseWords} checks on ${target}: ${parts.join(', ')}\n` : `no ${phaseWords} checks to run for this migration\n`);
   for (const i of bad) io.stdout(`${i.check!.state === 'timeout' ? 'timed out' : i.check!.state}: ${i.title}\n  ${i.check!.explanation ?? i.check!.observed}\n`);
+  for (const c of rowCounts) io.stdout(`row count of ${c.table}: ${c.observed}${c.explanation ? `\n  ${c.explanation}` : ''}\n`);
   const ticked = run.ticks.filter((t) => t.checked).length;
   const unticked = run.ticks.filter((t) => !t.checked).length;
   io.stdout(`wrote ${path.relative(io.cwd, file)}: ${ticked} ${ticked === 1 ? 'item' : 'items'} ticked by Preflight${unticked ? `, ${unticked === 1 ? '1 earlier tick of its own' : `${unticked} earlier ticks of its own`} undone` : ''}\n`);
-  return bad.length ? 1 : 0;
+  return failed;
 }

@@ -1,6 +1,7 @@
 /** The option table of each subcommand (trace keeps its own, and its help, in trace-command.ts). */
 import type { CommandSpec, OptionSpec } from './option-table';
 import { LIVE_EPILOG, LIVE_OPTIONS } from '../live/live-options';
+import { SIZE_OPTIONS, STATS_FILE_OPTION } from '../live/size-options';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -25,6 +26,7 @@ const REVIEW_OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', type: 'string', value: '<level>', choices: FAIL_ON, description: 'Exit 1 when a finding is at least this severe; never: only usage errors fail (default: error)' },
   { name: 'exit-zero', type: 'boolean', description: 'Exit 0 even when findings reach --fail-on (usage errors still exit 2)' },
   { name: 'quiet', short: 'q', type: 'boolean', description: 'No notes on stderr and no summary line: the findings only' },
+  ...SIZE_OPTIONS,
 ];
 
 const REVIEW_EXIT_CODES = `Exit codes:
@@ -91,6 +93,7 @@ the ticks and notes of items that still apply.`,
     CONFIG,
     PRISMA_VERSION,
     ...LIVE_OPTIONS,
+    STATS_FILE_OPTION,
     { name: 'phase', type: 'string', value: '<p>', choices: ['before-deploy', 'after-deploy'], description: 'With a database: run the pre-deployment checks, or after deploying the verification queries (default: before-deploy)' },
     { name: 'format', type: 'string', value: '<f>', choices: ['pretty', 'json'], description: 'json prints the checklist model with each check result (default: pretty)' },
   ],

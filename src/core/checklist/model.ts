@@ -82,6 +82,7 @@ export const RECORD_FIELDS: RecordField[] = [
   { key: 'deployedBy', label: 'Deployed by' },
   { key: 'reviewedBy', label: 'Reviewed by' },
   { key: 'sizes', label: 'Table sizes before deployment' },
+  { key: 'rowCountsAfter', label: 'Row counts after deployment' },
 ];
 
 /**

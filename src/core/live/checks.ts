@@ -75,6 +75,36 @@ export interface CheckRun {
   ticks: { id: string; checked: boolean }[];
   /** Row counts and sizes of the tables the migration locks, one line, for the migration record (before-deploy only). */
   sizes: string | null;
+  /** After deployment: each table's row count now against the count recorded before deployment. */
+  rowCounts?: RowCountComparison[];
+}
+
+/** A locked table's row count after deployment against the one the migration record holds. */
+export interface RowCountComparison {
+  /** As the record names it, e.g. `"Order"`. */
+  table: string;
+  before: number | null;
+  after: number | null;
+  state: 'passed' | 'failed' | 'error' | 'timeout' | 'not-run';
+  /** One line: "7 before, 7 after", or why it is not known. */
+  observed: string;
+  explanation?: string;
+}
+
+/** The row counts in a 'sizes' record ("\"Order\": row_count 7, total_size 16 kB; …"), by table as the record names it. */
+export function recordedRowCounts(record: string | undefined): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const m of (record ?? '').matchAll(/("(?:[^"]|"")*"(?:\."(?:[^"]|"")*")?): row_count (\d+)/g)) counts.set(m[1], Number(m[2]));
+  return counts;
+}
+
+/** The verdict on one table's count: fewer rows than before is flagged (the migration, or the application meanwhile, deleted some). */
+export function compareRowCount(table: string, before: number | undefined, after: number): RowCountComparison {
+  if (before === undefined) return { table, before: null, after, state: 'not-run', observed: `${after} after; no count recorded before deployment`, explanation: 'run preflight checklist --database-url before deploying to record it' };
+  const observed = `${before} before, ${after} after`;
+  if (after >= before) return { table, before, after, state: 'passed', observed };
+  const lost = before - after;
+  return { table, before, after, state: 'failed', observed, explanation: `${lost} ${lost === 1 ? 'row' : 'rows'} fewer in ${table} than before deployment: check that the migration did not delete ${lost === 1 ? 'it' : 'them'} (rows the application deleted meanwhile count too)` };
 }
 
 /**
@@ -120,7 +150,27 @@ export async function runChecks(session: LiveSession, list: Checklist, phase: Ch
     } else if (preflightTick && tickedNow) ticks.push({ id: item.id, checked: false });
     items.push({ ...item, check });
   }
-  return { checklist: { ...list, items }, ticks, sizes: sizes.length ? sizes.join('; ') : null };
+  const rowCounts = phase === 'after-deploy' ? await rowCountsAfterDeploy(session, list, previous) : [];
+  return { checklist: { ...list, items }, ticks, sizes: sizes.length ? sizes.join('; ') : null, rowCounts };
+}
+
+/** After deployment, the count query of each table whose size was recorded before, against that count. */
+async function rowCountsAfterDeploy(session: LiveSession, list: Checklist, previous: ChecklistState): Promise<RowCountComparison[]> {
+  const recorded = recordedRowCounts(previous.record.sizes);
+  const out: RowCountComparison[] = [];
+  for (const item of list.items) {
+    if (!item.id.startsWith('pre.size.') || item.code?.lang !== 'sql') continue;
+    const table = item.title.replace(/^Record the row count and size of /, '');
+    const before = recorded.get(table);
+    try {
+      const { rows } = await session.read(item.code.text.trim().replace(/;\s*$/, ''));
+      out.push(compareRowCount(table, before, Number(rows[0]?.row_count)));
+    } catch (e) {
+      const timeout = e instanceof ReadTimeoutError;
+      out.push({ table, before: before ?? null, after: null, state: timeout ? 'timeout' : 'error', observed: timeout ? 'timed out' : 'error', explanation: timeout ? e.message : `the count failed: ${(e as Error).message}` });
+    }
+  }
+  return out;
 }
 
 /** The checklist model as `preflight checklist --format json` prints it. */

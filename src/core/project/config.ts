@@ -25,6 +25,11 @@ export interface PreflightConfig {
   rules?: Record<string, RuleSetting>;
   /** Git ref to compare with (e.g. `origin/main`). */
   baseRef?: string;
+  /**
+   * With table sizes (--stats-file, --database-url): the estimated lock time, in seconds, from which
+   * a locking finding is at least a warning / an error; null leaves that level out; "off" never raises.
+   */
+  lockTimeSeverity?: { warning: number | null; error: number | null } | 'off';
 }
 
 export interface LoadedConfig {
@@ -38,7 +43,7 @@ export interface LoadedConfig {
 /** A Prisma version as the config and the CLI accept it: `7`, `7.3`, `7.3.0`, `7.4.0-dev.3`. */
 export const EXACT_VERSION_PATTERN = /^\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/;
 
-const KNOWN_KEYS = ['prismaVersion', 'schema', 'migrations', 'rules', 'baseRef'] as const;
+const KNOWN_KEYS = ['prismaVersion', 'schema', 'migrations', 'rules', 'baseRef', 'lockTimeSeverity'] as const;
 /** Allowed but ignored: lets editors find config.schema.json. */
 const IGNORED_KEYS = new Set(['$schema']);
 
@@ -144,6 +149,16 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
           }
         }
         break;
+      case 'lockTimeSeverity': {
+        const seconds = (x: unknown) => x === null || (typeof x === 'number' && Number.isFinite(x) && x > 0);
+        if (v === 'off') config.lockTimeSeverity = 'off';
+        else if (isPlainObject(v) && Object.keys(v).every((k) => k === 'warning' || k === 'error') && seconds(v.warning ?? null) && seconds(v.error ?? null)) {
+          config.lockTimeSeverity = { warning: (v.warning as number | null | undefined) ?? null, error: (v.error as number | null | undefined) ?? null };
+        } else {
+          problems.push(`${file}: ${at(key)}"lockTimeSeverity" must be "off" or an object of seconds above 0 (or null) such as { "warning": 1, "error": 10 }, not ${describeJson(v)}; ignored`);
+        }
+        break;
+      }
       default: {
         if (IGNORED_KEYS.has(key)) break;
         const close = closest(key, KNOWN_KEYS);
@@ -161,6 +176,7 @@ export function mergeConfig(base: PreflightConfig, override: PreflightConfig): P
   for (const key of ['prismaVersion', 'schema', 'migrations', 'baseRef'] as const) {
     if (override[key] !== undefined) merged[key] = override[key];
   }
+  if (override.lockTimeSeverity !== undefined) merged.lockTimeSeverity = override.lockTimeSeverity;
   if (base.rules !== undefined || override.rules !== undefined) merged.rules = { ...base.rules, ...override.rules };
   return merged;
 }
