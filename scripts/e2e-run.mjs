@@ -29,6 +29,7 @@ function finish(passed, failed) {
 const { findCodeServer, startCodeServer, toolsDir } = await import('../test/e2e/code-server.mjs');
 const { tests, ADDED_MIGRATIONS, BRANCH_MIGRATIONS, E2E_CONFIG } = await import('../test/e2e/extension.e2e.mjs');
 tests.push(...(await import('../test/e2e/checklist.e2e.mjs')).tests); // the checklist sidebar and review panel
+tests.push(...(await import('../test/e2e/live.e2e.mjs')).tests); // Check Against Database… (a PostgreSQL cluster of its own)
 
 if (!existsSync(CHROMIUM) || !findCodeServer()) {
   say(`missing ${!existsSync(CHROMIUM) ? CHROMIUM : `code-server in ${toolsDir()}`}: run \`bash scripts/e2e-setup.sh\` first`);
