@@ -8,7 +8,7 @@
 import { fstatSync, closeSync, openSync, readFileSync } from 'node:fs';
 import type { SourceRange } from '../types';
 import { LineIndex } from './line-index';
-import { tooManyBytes, tooManyTableChanges } from './review-limits';
+import { tooManyBytes } from './review-limits';
 
 /** A file (or folder) the analysis needed and could not read or decode. */
 export interface UnreadableFile {
@@ -49,12 +49,7 @@ export function readSourceFile(file: string): SourceFileRead {
   } catch (e) {
     return { ok: false, problem: unreadableFile(file, e) };
   }
-  const read = decodeSourceBytes(file, bytes);
-  if (read.ok && file.endsWith('.sql')) {
-    const tooMany = tooManyTableChanges(read.text);
-    if (tooMany) return { ok: false, problem: { file, kind: 'too-large', reason: tooMany, range: FILE_START } };
-  }
-  return read;
+  return decodeSourceBytes(file, bytes);
 }
 
 /** The text of `bytes` as strict UTF-8, or the position of the first byte that is not UTF-8. */
