@@ -8,7 +8,7 @@
  */
 import { plainText } from '../core/text/plain-text';
 import * as path from 'node:path';
-import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic } from '../core/checklist/index';
+import { checklistForMigration, checklistPath, readChecklistFile, renderDownSql, updateChecklistFile, writeAtomic, type ChecklistEdit } from '../core/checklist/index';
 import { loadConfig } from '../core/project/config';
 import { discoverProject } from '../core/project/discover';
 import { renderRuleDoc } from '../core/rules/docs';
@@ -25,6 +25,7 @@ import { STATUS_SPEC, statusCommand } from './live/status-command';
 import { STATS_SPEC, statsCommand } from './live/stats-command';
 import { checklistAgainstDatabase } from './live/checklist-live';
 import { liveChoice } from './live/live-options';
+import { readStatsFileOption, sizesRecordFromStats } from './live/size-options';
 import { checklistJson, type CheckPhase } from '../core/live/checks';
 import { UsageError } from './usage-error';
 import { InputError } from '../core/input-error';
@@ -183,7 +184,7 @@ async function checklist(args: string[], io: Io): Promise<number> {
     return 0;
   }
   const positionals = command.positionals;
-  const values = command.values as { verify?: boolean; 'down-sql'?: boolean; config?: string; 'prisma-version'?: string; phase?: CheckPhase; format?: 'pretty' | 'json' };
+  const values = command.values as { 'stats-file'?: string; verify?: boolean; 'down-sql'?: boolean; config?: string; 'prisma-version'?: string; phase?: CheckPhase; format?: 'pretty' | 'json' };
   const live = values.verify ? null : liveChoice(command.values, io);
   if (positionals.length !== 1) throw new UsageError('checklist needs one migration folder, e.g. `preflight checklist prisma/migrations/20250101000000_init`');
   const target = path.resolve(io.cwd, positionals[0]);
@@ -215,6 +216,10 @@ async function checklist(args: string[], io: Io): Promise<number> {
     return open.length || failedChecks.length ? 1 : 0;
   }
   const mc = await checklistForMigration(project, name, { config: loaded.config });
+  const statsFile = values['stats-file'];
+  if (statsFile !== undefined && live) throw new UsageError('give --stats-file or --database-url, not both: with a database the checklist records the exact counts');
+  const sizesRecord = statsFile !== undefined ? sizesRecordFromStats(mc.checklist, readStatsFileOption(statsFile, io), statsFile) : null;
+  const edits: ChecklistEdit[] = sizesRecord ? [{ kind: 'record', key: 'sizes', value: sizesRecord }] : [];
   if (live) {
     const code = await checklistAgainstDatabase(mc, file, live, values.phase ?? 'before-deploy', values.format ?? 'pretty', io);
     if (values['down-sql']) writeAtomic(path.join(folder, 'down.sql'), renderDownSql(mc));
@@ -222,12 +227,12 @@ async function checklist(args: string[], io: Io): Promise<number> {
   }
   if (values.phase) throw new UsageError('--phase needs a database: --database-url <url>, or set PREFLIGHT_DATABASE_URL');
   if (values.format === 'json') {
-    const { parsed } = updateChecklistFile(file, mc.checklist);
+    const { parsed } = updateChecklistFile(file, mc.checklist, edits);
     const withChecks = { ...mc.checklist, items: mc.checklist.items.map((i) => (parsed.state.checks?.[i.id] ? { ...i, check: parsed.state.checks[i.id] } : i)) };
     io.stdout(`${JSON.stringify(checklistJson(withChecks), null, 2)}\n`);
     return 0;
   }
-  const { parsed } = updateChecklistFile(file, mc.checklist);
+  const { parsed } = updateChecklistFile(file, mc.checklist, edits);
   const ticked = mc.checklist.items.filter((i) => parsed.state.ticks[i.id]).length;
   io.stdout(`wrote ${path.relative(io.cwd, file)}: ${mc.checklist.items.length} items, ${ticked} ticked\n`);
   if (values['down-sql']) {

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../core/input-error';
 import { readTableStats } from '../../core/live/stats';
-import { parseStatsFile, type StatsFile } from '../../core/sizes/table-stats';
+import type { Checklist } from '../../core/checklist/model';
+import { displayTable } from '../../core/pg/names';
+import { describeTableSize, parseStatsFile, statsByTable, type StatsFile } from '../../core/sizes/table-stats';
 import type { Io } from '../main';
 import type { OptionSpec } from '../options/option-table';
 import { UsageError } from '../usage-error';
@@ -51,4 +53,22 @@ export async function tableStatsFor(values: Record<string, unknown>, io: Io): Pr
   const choice = liveChoice(values, io);
   if (!choice) return null;
   return withLiveSession(choice, io, (session) => readTableStats(session));
+}
+
+/**
+ * `checklist --stats-file`: the migration record's "Table sizes before deployment" from the file,
+ * for the tables the checklist would count (its pre.size items): estimates, said to be estimates,
+ * so the after-deploy phase never compares a count with them. null when the file has none of them.
+ */
+export function sizesRecordFromStats(list: Checklist, stats: StatsFile, file: string): string | null {
+  const byShownName = new Map([...statsByTable(stats)].map(([key, t]) => [displayTable(key), t]));
+  const parts: string[] = [];
+  for (const item of list.items) {
+    if (!item.id.startsWith('pre.size.')) continue;
+    const shown = item.title.replace(/^Record the row count and size of /, '');
+    const t = byShownName.get(shown);
+    if (t) parts.push(`${shown}: ${describeTableSize(t)} (estimate)`);
+  }
+  if (!parts.length) return null;
+  return `${parts.join('; ')} (${stats.collectedAt.slice(0, 10) || 'undated'}, from ${file})`;
 }

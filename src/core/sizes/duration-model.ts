@@ -17,12 +17,18 @@ export interface SizeFacts {
   totalBytes: number;
 }
 
-/** What each kind of work grows with, and the seconds per unit fitted on the measurements. */
+/**
+ * What each kind of work grows with, and the seconds per unit fitted on the measurements (an index
+ * build 1.5 µs per row, a validating scan 2.3 ns per byte ≈ 430 MB/s, a foreign-key validation
+ * 1.2 µs per row, a rewrite 21 ns per byte of table and indexes ≈ 49 MB/s). On the measurements of
+ * 1 M rows and more the estimate is within a factor of 3.7 (index builds: a text key sorts about 4×
+ * slower than an integer), 1.6 (scans, foreign keys) and 1.5 (rewrites) of the measured time.
+ */
 export const DURATION_MODEL: Record<Work, { per: 'rows' | 'tableBytes' | 'totalBytes'; secondsPerUnit: number }> = {
-  'index-build': { per: 'rows', secondsPerUnit: 0 },
-  'validate-scan': { per: 'tableBytes', secondsPerUnit: 0 },
-  'validate-foreign-key': { per: 'rows', secondsPerUnit: 0 },
-  rewrite: { per: 'totalBytes', secondsPerUnit: 0 },
+  'index-build': { per: 'rows', secondsPerUnit: 1.543e-6 },
+  'validate-scan': { per: 'tableBytes', secondsPerUnit: 2.308e-9 },
+  'validate-foreign-key': { per: 'rows', secondsPerUnit: 1.212e-6 },
+  rewrite: { per: 'totalBytes', secondsPerUnit: 2.055e-8 },
 };
 
 /** Seconds, or null when the size it grows with is unknown (no row estimate). */
