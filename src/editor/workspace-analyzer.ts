@@ -216,6 +216,8 @@ export class WorkspaceAnalyzer implements Disposable {
           overrides,
           baseSchema: session.baseSchema,
           baseRef: session.branch?.ref ?? null,
+          // In branch scope, drift that predates the branch is not its finding (scope all shows it).
+          branchMigrations: this.host.settingsFor(session.workspaceFolder ?? session.project.root).problemsScope === 'branch' ? (session.branch?.changed ?? null) : null,
           modifiedMigrations: session.modifiedMigrations,
           history: session.history,
         });

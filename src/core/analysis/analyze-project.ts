@@ -16,6 +16,7 @@ import { ensureSqlParser } from '../sql/parser';
 import { readSourceFile, type UnreadableFile } from '../text/read-source-file';
 import type { AnalysisResult, Finding, Severity } from '../types';
 import type { MigrationAnalysis, MigrationInput, SeverityOf } from './analyze-migration';
+import type { PersistentHistory } from '../cache/history-store';
 import { HistoryAnalyzer } from './history';
 
 export interface AnalyzeProjectOptions {
@@ -27,10 +28,14 @@ export interface AnalyzeProjectOptions {
   /** schema.prisma as it is at the base ref, for prisma-on-delete-change. */
   baseSchema?: PrismaSchemaModel | null;
   baseRef?: string | null;
+  /** The migrations the branch adds or changes, when only its findings are wanted (see SchemaContext). Default: `only`. */
+  branchMigrations?: ReadonlySet<string> | null;
   /** Migrations whose migration.sql differs from the base ref, for migration-modified. */
   modifiedMigrations?: { migration: MigrationFolder; baseRef: string }[];
   /** Reuse across calls (the editor): only changed migrations are analysed again. */
   history?: HistoryAnalyzer;
+  /** The persistent cache on disk (the CLI's; see cache/history-store.ts). */
+  persistent?: PersistentHistory | null;
   rules?: readonly Rule[];
 }
 
@@ -77,7 +82,7 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
   const prismaVersion = project.prismaVersion.version;
   const history = options.history ?? new HistoryAnalyzer();
   const optionsKey = JSON.stringify({ prismaVersion, rules: options.config?.rules ?? {}, ids: rules.map((r) => r.meta.id) });
-  const { analyses, catalog, reused } = history.analyze(inputs, { prismaVersion, rules, severityOf, fileOfMigration }, optionsKey);
+  const { analyses, catalog, reused } = history.analyze(inputs, { prismaVersion, rules, severityOf, fileOfMigration }, optionsKey, options.persistent);
 
   const findings: Finding[] = [];
   const reported = analyses.filter((a) => !options.only || options.only.has(a.report.name));
@@ -97,6 +102,7 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
       catalog,
       baseSchema: options.baseSchema ?? null,
       baseRef: options.baseRef ?? null,
+      branchMigrations: options.branchMigrations !== undefined ? options.branchMigrations : (options.only ?? null),
       fileOfMigration,
     };
     // `// preflight-ignore` comments of each schema file, read on first need.

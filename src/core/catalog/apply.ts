@@ -347,6 +347,7 @@ function alterTable(catalog: Catalog, s: PgNode, origin: Origin): void {
         if (colName !== undefined) {
           const con = table.constraints.get(colName);
           table.constraints.delete(colName);
+          if (con?.foreignKey) table.droppedForeignKeys = { ...table.droppedForeignKeys, [colName]: origin };
           if (con && (con.type === 'primary' || con.type === 'unique')) catalog.deleteIndex(keyOf({ schema: table.schema, name: colName }));
         }
         break;

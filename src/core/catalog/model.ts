@@ -76,6 +76,8 @@ export interface Table {
   uncertain: boolean;
   /** For views: the relations its query names (a query on the view locks them too). */
   reads?: string[];
+  /** Foreign keys a migration dropped (ALTER TABLE ... DROP CONSTRAINT), by name: replaced whole on change, never mutated. */
+  droppedForeignKeys?: Readonly<Record<string, Origin>>;
 }
 
 export interface EnumType {
@@ -321,9 +323,118 @@ export class Catalog {
     return entry.value as T;
   }
 
+  /**
+   * What changed since `prev` (an earlier state this catalog was forked from), as plain data for
+   * the persistent cache: `prev.withDelta(cur.deltaFrom(prev))` lists everything as `cur` does, in
+   * the same order. Unchanged entries are the same objects in both (copy-on-write), so this costs a
+   * pass over the keys, not a comparison of tables.
+   */
+  deltaFrom(prev: Catalog): CatalogDelta {
+    const tables = collectionDelta(prev._tables, this._tables);
+    return {
+      schemas: setDelta(prev._schemas, this._schemas),
+      tables: { ...tables, set: tables.set.map(([k, t]) => [k, tableData(t)] as [string, TableData]) },
+      indexes: collectionDelta(prev._indexes, this._indexes),
+      indexKeysByTable: collectionDelta(prev._indexKeysByTable, this._indexKeysByTable),
+      enums: collectionDelta(prev._enums, this._enums),
+      others: setDelta(prev._others, this._others),
+      uncertain: setDelta(prev._uncertain, this._uncertain),
+    };
+  }
+
+  /** A fork of this catalog with `delta` (from deltaFrom) applied. */
+  withDelta(delta: CatalogDelta): Catalog {
+    const next = this.fork();
+    applyCollection(next._schemas, delta.schemas);
+    applyCollection(next._tables, { ...delta.tables, set: delta.tables.set.map(([k, t]) => [k, tableOf(t)] as [string, Table]) });
+    applyCollection(next._indexes, delta.indexes);
+    applyCollection(next._indexKeysByTable, delta.indexKeysByTable);
+    applyCollection(next._enums, delta.enums);
+    applyCollection(next._others, delta.others);
+    applyCollection(next._uncertain, delta.uncertain);
+    next.changes++;
+    return next;
+  }
+
   isUncertain(key: string): boolean {
     return this._uncertain.has(key) || this._tables.get(key)?.uncertain === true;
   }
+}
+
+/**
+ * One collection's changes: keys removed, entries set (changed in place or new, in the new order).
+ * When the new order is not what deleting and setting gives (a key dropped and created again moves
+ * to the end), `full` lists every entry and replaces the collection.
+ */
+export interface CollectionDelta<V> {
+  full: boolean;
+  deleted: string[];
+  set: [string, V][];
+}
+
+export interface TableData extends Omit<Table, 'columns' | 'constraints'> {
+  columns: [string, Column][];
+  constraints: [string, Constraint][];
+}
+
+export interface CatalogDelta {
+  schemas: CollectionDelta<true>;
+  tables: CollectionDelta<TableData>;
+  indexes: CollectionDelta<Index>;
+  indexKeysByTable: CollectionDelta<readonly string[]>;
+  enums: CollectionDelta<EnumType>;
+  others: CollectionDelta<true>;
+  uncertain: CollectionDelta<true>;
+}
+
+function collectionDelta<V>(prev: ReadonlyMap<string, V>, cur: ReadonlyMap<string, V>): CollectionDelta<V> {
+  const deleted: string[] = [];
+  prev.forEach((_, k) => {
+    if (!cur.has(k)) deleted.push(k);
+  });
+  const set: [string, V][] = [];
+  cur.forEach((v, k) => {
+    if (prev.get(k) !== v) set.push([k, v]);
+  });
+  // The order deleting and setting gives: prev's keys in place, new keys appended.
+  const gone = new Set(deleted);
+  const expected: string[] = [];
+  prev.forEach((_, k) => {
+    if (!gone.has(k)) expected.push(k);
+  });
+  for (const [k] of set) if (!prev.has(k)) expected.push(k);
+  let i = 0;
+  let same = expected.length === cur.size;
+  if (same) {
+    cur.forEach((_, k) => {
+      if (expected[i++] !== k) same = false;
+    });
+  }
+  if (same) return { full: false, deleted, set };
+  const all: [string, V][] = [];
+  cur.forEach((v, k) => all.push([k, v]));
+  return { full: true, deleted: [...prev.keys()], set: all };
+}
+
+function setDelta(prev: CowSet<string>, cur: CowSet<string>): CollectionDelta<true> {
+  const asMap = (s: CowSet<string>) => new Map([...s].map((k) => [k, true] as const));
+  return collectionDelta<true>(asMap(prev), asMap(cur));
+}
+
+function applyCollection<V>(target: CowMap<string, V> | CowSet<string>, delta: CollectionDelta<V>): void {
+  for (const k of delta.deleted) target.delete(k);
+  for (const [k, v] of delta.set) {
+    if (target instanceof CowSet) target.add(k);
+    else target.set(k, v);
+  }
+}
+
+function tableData(t: Table): TableData {
+  return { ...t, columns: [...t.columns.entries()], constraints: [...t.constraints.entries()] };
+}
+
+function tableOf(t: TableData): Table {
+  return { ...t, columns: new Map(t.columns), constraints: new Map(t.constraints) };
 }
 
 const copyColumn = (c: Column): Column => ({ ...c });

@@ -1,13 +1,8 @@
 import { displayTable, keyOf } from '../pg/names';
 import { sqlReferentialAction } from '../prisma/referential-actions';
-import type { PrismaRelation, PrismaSchemaModel } from '../prisma/schema';
 import { defineRule } from './rule';
+import { sameRelation } from './support/relations';
 import { onDeleteConsequence, onUpdateConsequence } from './support/referential-actions';
-
-/** The same relation in another version of the schema: same model and field, else same foreign key. */
-function sameRelation(schema: PrismaSchemaModel, rel: PrismaRelation): PrismaRelation | undefined {
-  return schema.relations.find((r) => r.model === rel.model && r.field === rel.field) ?? schema.relations.find((r) => r.table === rel.table && r.schema === rel.schema && r.constraintName === rel.constraintName);
-}
 
 export default defineRule({
   meta: {

@@ -1,9 +1,10 @@
 import type { Constraint } from '../catalog/model';
 import { displayTable, keyOf, quoteAlways } from '../pg/names';
 import { sqlReferentialAction } from '../prisma/referential-actions';
-import type { PrismaRelation } from '../prisma/schema';
+import type { PrismaRelation, PrismaSchemaModel } from '../prisma/schema';
 import { relatedOrigin } from './helpers';
 import { defineRule } from './rule';
+import { sameRelation } from './support/relations';
 import { notNullColumnsOf, onDeleteConsequence } from './support/referential-actions';
 
 /** The foreign key in the catalog that a schema relation describes: by name, else by columns and target. */
@@ -11,6 +12,17 @@ function foreignKeyOfRelation(constraints: Iterable<Constraint> | undefined, rel
   const fks = [...(constraints ?? [])].filter((c) => c.foreignKey);
   const target = keyOf({ schema: rel.referencedSchema, name: rel.referencedTable });
   return fks.find((c) => c.name === rel.constraintName) ?? fks.find((c) => c.foreignKey!.refTable === target && c.columns.join(',') === rel.columns.join(','));
+}
+
+/**
+ * Drift the branch did not bring: the relation reads the same in the base schema, and no migration
+ * of the branch set the foreign key. It was there before the branch and is not its finding.
+ */
+function predatesBranch(base: PrismaSchemaModel | null, branch: ReadonlySet<string> | null | undefined, rel: PrismaRelation, fk: Constraint | undefined): boolean {
+  if (!base || !branch) return false;
+  const old = sameRelation(base, rel);
+  if (!old || old.onDelete.effective !== rel.onDelete.effective || old.onUpdate.effective !== rel.onUpdate.effective || old.constraintName !== rel.constraintName) return false;
+  return !fk || !branch.has(fk.origin.migration);
 }
 
 export default defineRule({
@@ -38,13 +50,20 @@ export default defineRule({
       const t = ctx.catalog.table(table);
       if (!t || ctx.catalog.isUncertain(table)) continue; // the model has no migration yet, or we cannot tell
       const fk = foreignKeyOfRelation(t.constraints.values(), rel);
+      if (predatesBranch(ctx.baseSchema, ctx.branchMigrations, rel, fk)) continue;
       const where = rel.onDelete.range ?? rel.relationRange ?? rel.fieldRange;
       if (!fk?.foreignKey) {
+        const dropped = t.droppedForeignKeys?.[rel.constraintName];
         ctx.report({
           file: rel.file,
           range: rel.relationRange ?? rel.fieldRange,
-          message: `${rel.model}.${rel.field} describes foreign key ${quoteAlways(rel.constraintName)}, which no migration creates: the database does not enforce this relation.`,
-          help: 'Run `prisma migrate dev --create-only` to generate the migration, then review it.',
+          message: dropped
+            ? `${rel.model}.${rel.field} describes foreign key ${quoteAlways(rel.constraintName)}, which migration ${dropped.migration} drops: the database does not enforce this relation.`
+            : `${rel.model}.${rel.field} describes foreign key ${quoteAlways(rel.constraintName)}, which no migration creates: the database does not enforce this relation.`,
+          help: dropped
+            ? 'If the foreign key was dropped on purpose, say so in the schema: `relationMode = "prisma"` in the datasource block makes Prisma check the relation itself and expect no foreign key (add an @@index on the relation scalars). Else run `prisma migrate dev --create-only` to create it again, and review the migration.'
+            : 'Run `prisma migrate dev --create-only` to generate the migration, then review it.',
+          ...(dropped ? { related: relatedOrigin(ctx, dropped, `${quoteAlways(rel.constraintName)} is dropped here (${dropped.migration})`) } : {}),
         });
         continue;
       }

@@ -69,6 +69,11 @@ export interface SchemaContext {
   /** The schema at the base git ref, when one is known. */
   baseSchema: PrismaSchemaModel | null;
   baseRef: string | null;
+  /**
+   * The migrations a branch adds or changes, when only the branch's findings are wanted (`--since`,
+   * the editor's branch scope); null for the whole history.
+   */
+  branchMigrations?: ReadonlySet<string> | null;
   fileOfMigration(name: string): string | null;
   report(finding: FileReport): void;
 }

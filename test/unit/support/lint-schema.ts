@@ -9,7 +9,8 @@ import type { Finding } from '../../../src/core/types';
 
 const HEADER = 'datasource db {\n  provider = "postgresql"\n}\n\n';
 
-export async function lintSchema(schema: string, options: { history?: string[]; baseSchema?: string; rules?: string[] } = {}): Promise<Finding[]> {
+/** `branch`: indexes of the history's migrations that a branch adds (the editor's branch scope, `--since`). */
+export async function lintSchema(schema: string, options: { history?: string[]; baseSchema?: string; rules?: string[]; branch?: number[] } = {}): Promise<Finding[]> {
   const root = mkdtempSync(path.join(tmpdir(), 'pf-schema-'));
   try {
     const prisma = path.join(root, 'prisma');
@@ -24,7 +25,8 @@ export async function lintSchema(schema: string, options: { history?: string[]; 
     writeFileSync(schemaFile, HEADER + schema);
     const project = discoverProject(root, { prismaVersion: '7.3.0' });
     const baseSchema = options.baseSchema === undefined ? null : parsePrismaSchema([{ path: schemaFile, text: HEADER + options.baseSchema }]);
-    const { result } = await analyzeProject(project, { baseSchema, baseRef: options.baseSchema === undefined ? null : 'main' });
+    const branchMigrations = options.branch ? new Set(options.branch.map((i) => `2025010100000${i}_m${i}`)) : null;
+    const { result } = await analyzeProject(project, { baseSchema, baseRef: options.baseSchema === undefined ? null : 'main', branchMigrations });
     const schemaFindings = result.findings.filter((f) => f.migration === null);
     return options.rules ? schemaFindings.filter((f) => options.rules!.includes(f.rule)) : schemaFindings;
   } finally {
