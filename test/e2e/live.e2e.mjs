@@ -72,6 +72,8 @@ export const tests = [
         const frame = await webviewFrame(page, '.live-check[data-check-state="failed"]', 'a failed live check in the Checklist view');
         const nulls = await waitFor(() => checkOf(frame, 'pre.nulls.'), { what: 'the NULL check result' });
         const orphans = await waitFor(() => checkOf(frame, 'pre.orphans.'), { what: 'the orphan check result' });
+        await frame.evaluate(() => document.querySelector('li.item[data-item^="pre.nulls."]')?.scrollIntoView({ block: 'start' }));
+        await page.waitForTimeout(300);
         await screenshot('checklist-results');
         assert(nulls.state === 'failed' && /Failed · observed 5 · expected 0/.test(nulls.text) && /5 rows of "Order" have NULL in "customerId"/.test(nulls.text), `NULL check: ${JSON.stringify(nulls)}`);
         assert(orphans.state === 'passed' && /Passed · observed 0/.test(orphans.text), `orphan check: ${JSON.stringify(orphans)}`);

@@ -211,7 +211,7 @@ export class LiveDatabase implements vscode.Disposable {
 }
 
 async function askUrl(session: ProjectSession): Promise<string | undefined> {
-  const where = path.basename(session.project.root);
+  const where = path.basename(session.workspaceFolder ?? session.project.root);
   const url = await vscode.window.showInputBox({
     title: `Preflight: database URL for ${where}`,
     prompt: 'Read-only: every query runs in BEGIN READ ONLY with short timeouts. A read replica of production is the right target. Kept in VS Code’s secret storage, never in settings; Preflight: Forget Database URL removes it.',
