@@ -7,7 +7,7 @@
  * effective ones, the consequence.
  */
 import { warningsAbout } from '../core/sql/prisma-warning-targets';
-import type { StatementFacts } from '../core/types';
+import { LOCK_MODES, type LockMode, type StatementFacts } from '../core/types';
 import type { MigrationAnalysis, PrismaRelation, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
 import { toEditorRange } from './positions';
@@ -79,7 +79,14 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
   const facts = st.facts;
   if (facts.locks.length) {
     for (const lock of facts.locks) {
-      md.appendMarkdown(`- **${core.lockName(lock.mode)}** on \`${escapeCode(core.displayTable(lock.table))}\`: ${core.whatLockBlocks(lock.mode)} ${held}${lock.may ? ' (only if the branch of the DO block that takes it runs)' : ''}.\n`);
+      const table = `\`${escapeCode(core.displayTable(lock.table))}\``;
+      const earlier = heldEarlier(core, m, st.index, lock.table, lock.mode);
+      if (earlier) {
+        // In one transaction a statement takes only what is not held yet: the earlier, stronger lock is what blocks.
+        md.appendMarkdown(`- **${core.lockName(lock.mode)}** on ${table}: already covered by the **${core.lockName(earlier.mode)}** lock taken on line ${earlier.line} and held ${held}: ${core.whatLockBlocks(earlier.mode)}.\n`);
+        continue;
+      }
+      md.appendMarkdown(`- **${core.lockName(lock.mode)}** on ${table}: ${core.whatLockBlocks(lock.mode)} ${held}${lock.may ? ' (only if the branch of the DO block that takes it runs)' : ''}.\n`);
     }
   } else if (sql?.node) {
     md.appendMarkdown('- Takes no table lock that blocks application traffic.\n');
@@ -109,6 +116,20 @@ function lockDuration(core: Core, m: MigrationAnalysis, index: number): string {
   if (last === m.parsed.statements.length - 1) return 'until the migration ends';
   const end = m.parsed.statements[last];
   return `until the end of its transaction (line ${end.range.start.line})`;
+}
+
+/** The first lock at least as strong as `mode` on `table` that an earlier statement of the same transaction holds. */
+function heldEarlier(core: Core, m: MigrationAnalysis, index: number, table: string, mode: LockMode): { mode: LockMode; line: number } | null {
+  const { transactions } = core.transactionsOf(m.parsed.statements, m.report.execution.mode);
+  const group = transactions.find((g) => g.includes(index));
+  if (!group) return null;
+  const rank = (x: LockMode) => LOCK_MODES.indexOf(x);
+  for (const i of group) {
+    if (i >= index) break;
+    const lock = m.report.statements[i]?.facts.locks.find((l) => l.table === table && !l.may && rank(l.mode) >= rank(mode));
+    if (lock) return { mode: lock.mode, line: m.report.statements[i].range.start.line };
+  }
+  return null;
 }
 
 function relationHover(core: Core, analysis: ProjectAnalysis, file: string, offset: number): EditorHover | undefined {

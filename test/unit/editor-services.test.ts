@@ -38,6 +38,19 @@ describe('editor services over examples/shop', function () {
     await analyzer.idle();
   });
 
+  it('in a batch, a lock that an earlier statement of the transaction already holds at least as strongly is named in the hover', async () => {
+    const session = analyzer.sessionOf(FILE)!;
+    const text = readFileSync(FILE, 'utf8');
+    const lineOf = (start: string) => text.split('\n').findIndex((l) => l.startsWith(start));
+    const doc = new DocumentText(text);
+    const create = hoverAt(await loadCore(), session, FILE, 3, doc.offsetAt({ line: lineOf('CREATE INDEX "Appointment_tenant_id_start_time_idx"'), character: 3 }))!;
+    assert.match(create.markdown, new RegExp(`- \\*\\*SHARE\\*\\* on \`"Appointment"\`: already covered by the \\*\\*ACCESS EXCLUSIVE\\*\\* lock taken on line ${lineOf('DROP INDEX "Appointment_tenant_id_idx"') + 1} and held until the migration ends: blocks all reads and writes`));
+    // The first statement to lock a table says what its own lock blocks.
+    const drop = hoverAt(await loadCore(), session, FILE, 3, doc.offsetAt({ line: lineOf('DROP INDEX "Appointment_tenant_id_idx"'), character: 3 }))!;
+    assert.match(drop.markdown, /- \*\*ACCESS EXCLUSIVE\*\* on `"Appointment"`: blocks all reads and writes/);
+    assert.doesNotMatch(drop.markdown, /already covered/);
+  });
+
   it("Prisma's own Warnings header: the statement it is about says so in its hover, and the header line names that statement and Preflight's findings on it", async () => {
     const session = analyzer.sessionOf(FILE)!;
     const text = readFileSync(FILE, 'utf8');

@@ -18,7 +18,7 @@ import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservati
 import { editorNotices, engineLabel, formatDuration, runSummary } from './observed-words';
 import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
 import { DryRunCancelled, TraceRunner } from './trace-runner';
-import { unprovenByDryRun, unprovenSentences, type Unproven } from '../../core/trace/unproven';
+import { linesWords, unprovenByDryRun, unprovenSentences, type Unproven } from '../../core/trace/unproven';
 import { plural } from '../plain-words';
 
 /** What a dry run came to, for the command and the review panel. */
@@ -195,7 +195,8 @@ export class DryRuns implements DryRunObservations, vscode.Disposable {
     }
     // Empty tables prove nothing about what depends on the rows: say what, from the static findings.
     const unproven = result.outcome === 'applied' ? unprovenByDryRun(session.analysis?.result.findings ?? [], target.name) : null;
-    const notProven = unproven?.failsOnRows.length ? ` On empty tables it cannot show what fails on real rows: ${plural(unproven.failsOnRows.length, 'statement')} can (${unproven.failsOnRows.map((f) => `line ${f.line}`).filter((l, i, all) => all.indexOf(l) === i).join(', ')}).` : '';
+    const unprovenLines = [...new Set(unproven?.failsOnRows.map((f) => f.line) ?? [])];
+    const notProven = unprovenLines.length ? ` It ran on empty tables, so what can still fail on real rows (${linesWords(unprovenLines)}) is not proven.` : '';
     for (const sentence of unproven ? unprovenSentences(unproven, result.sampleRows !== undefined) : []) log.info(`  not proven: ${sentence}`);
     const message = `${target.name} ${result.outcome === 'applied' ? 'applied cleanly' : 'did not apply'} in the dry run (${engineLabel(result)}, ${formatDuration(result.totalMs)})${problems.length ? `; ${plural(problems.length, 'statement')} the embedded database cannot run` : ''}.${notProven} Hover a statement for what it locked.`;
     void vscode.window.showInformationMessage(`Preflight: ${message}`);
