@@ -141,10 +141,29 @@ describe('preflight checklist against a PostgreSQL server', function () {
     assert.equal(fk.check.observed, 'confdeltype = r, confupdtype = c, convalidated = t');
     const text = readFileSync(file, 'utf8');
     assert.match(checkLine(text, 'verify.fk.Order_productId_fkey').item, /^- \[x\]/);
+    // The row counts against those recorded before deployment.
+    // ("Order"'s count timed out in the last run before deployment: it has none recorded to compare with.)
+    assert.deepEqual(model.rowCounts.find((c: { table: string }) => c.table === '"Product"'), { table: '"Product"', before: 1, after: 1, state: 'passed', observed: '1 before, 1 after' });
+    assert.equal(model.rowCounts.find((c: { table: string }) => c.table === '"Order"').state, 'not-run');
+    assert.match(text, /- \*\*Row counts after deployment:\*\* .*"Product": 1 before, 1 after/);
     await db.query(`ALTER TABLE "Order" DROP CONSTRAINT "Order_productId_fkey", ADD CONSTRAINT "Order_productId_fkey" FOREIGN KEY ("productId") REFERENCES "Product"("id") ON DELETE CASCADE`);
     const drifted = preflight(['checklist', folder, '--database-url', url, '--phase', 'after-deploy']);
     assert.equal(drifted.code, 1);
     assert.match(drifted.out, /confdeltype is c, expected r/);
+  });
+
+  it('after deploying, fewer rows than recorded before deployment fail the run and say how many', async () => {
+    const recorded = preflight(['checklist', folder, '--database-url', url]);
+    assert.match(readFileSync(file, 'utf8'), /Table sizes before deployment:\*\* .*"Order": row_count \d+/, recorded.out);
+    await db.query(`DELETE FROM "Order" WHERE "id" = (SELECT max("id") FROM "Order")`);
+    const r = preflight(['checklist', folder, '--database-url', url, '--phase', 'after-deploy', '--format', 'json']);
+    assert.equal(r.code, 1);
+    const order = JSON.parse(r.out).rowCounts.find((c: { table: string }) => c.table === '"Order"');
+    assert.equal(order.state, 'failed');
+    assert.equal(order.after, order.before - 1);
+    assert.equal(order.explanation, '1 row fewer in "Order" than before deployment: check that the migration did not delete it (rows the application deleted meanwhile count too)');
+    const pretty = preflight(['checklist', folder, '--database-url', url, '--phase', 'after-deploy']);
+    assert.match(pretty.out, new RegExp(`row count of "Order": ${order.before} before, ${order.after} after\n  1 row fewer`));
   });
 
   it('sent nothing but reads, all as application_name preflight', () => {
