@@ -22,7 +22,7 @@ export interface SizeFacts {
  * build 1.5 µs per row, a validating scan 2.3 ns per byte ≈ 430 MB/s, a foreign-key validation
  * 1.2 µs per row, a rewrite 21 ns per byte of table and indexes ≈ 49 MB/s). On the measurements of
  * 1 M rows and more the estimate is within a factor of 3.7 (index builds: a text key sorts about 4×
- * slower than an integer), 1.6 (scans, foreign keys) and 1.5 (rewrites) of the measured time.
+ * slower than an integer), 1.7 (scans), 1.6 (foreign keys) and 1.5 (rewrites) of the measured time.
  */
 export const DURATION_MODEL: Record<Work, { per: 'rows' | 'tableBytes' | 'totalBytes'; secondsPerUnit: number }> = {
   'index-build': { per: 'rows', secondsPerUnit: 1.543e-6 },
