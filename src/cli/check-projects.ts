@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeProject } from '../core/analysis/analyze-project';
+import { defaultCacheDir, HistoryStore } from '../core/cache/history-store';
 import { changesSinceRef } from '../core/git/base-ref';
 import { parsePrismaSchema } from '../core/prisma/schema';
 import { loadConfig, type LoadedConfig } from '../core/project/config';
@@ -19,12 +20,15 @@ import { DEFAULT_LOCK_TIME_SEVERITY, withTableSizes } from '../core/sizes/size-a
 import type { TableStats } from '../core/sizes/table-stats';
 import type { AnalysisResult, TableName } from '../core/types';
 import { UsageError } from './usage-error';
+import { VERSION } from './version';
 
 export interface CheckOptions {
   /** `--since`; when absent, the config file's `baseRef` applies. */
   since: string | undefined;
   config: string | undefined;
   prismaVersion: string | undefined;
+  /** The persistent cache (null: --no-cache); `dir` null: the default folder. */
+  cache?: { dir: string | null } | null;
   /** Table sizes (--stats-file, --database-url): locking findings state them and rise with the estimated lock time. */
   tableStats?: ReadonlyMap<TableName, TableStats>;
 }
@@ -151,6 +155,7 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
     baseSchema,
     baseRef: since ?? null,
     modifiedMigrations,
+    persistent: options.cache ? new HistoryStore(options.cache.dir ?? defaultCacheDir(project.root), { toolVersion: VERSION, project: project.migrationsDir ?? project.root }) : null,
   });
   if (!options.tableStats) return analysis.result;
   return withTableSizes(analysis.result, { tables: options.tableStats, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });

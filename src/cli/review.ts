@@ -36,6 +36,7 @@ export async function runReview(parsed: ParsedCommand, io: Io): Promise<Review> 
     since: values.since as string | undefined,
     config: values.config ? path.resolve(io.cwd, values.config as string) : undefined,
     prismaVersion,
+    cache: values['no-cache'] ? null : { dir: values['cache-dir'] ? path.resolve(io.cwd, values['cache-dir'] as string) : null },
   };
   // Sizes (--stats-file, --database-url): read before the analysis, so a bad file fails at once.
   const stats = await tableStatsFor(values, io);

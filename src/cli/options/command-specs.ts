@@ -26,6 +26,8 @@ const REVIEW_OPTIONS: readonly OptionSpec[] = [
   { name: 'fail-on', type: 'string', value: '<level>', choices: FAIL_ON, description: 'Exit 1 when a finding is at least this severe; never: only usage errors fail (default: error)' },
   { name: 'exit-zero', type: 'boolean', description: 'Exit 0 even when findings reach --fail-on (usage errors still exit 2)' },
   { name: 'quiet', short: 'q', type: 'boolean', description: 'No notes on stderr and no summary line: the findings only' },
+  { name: 'no-cache', type: 'boolean', description: 'Neither read nor write the cache (an unchanged history prefix is otherwise restored, not replayed)' },
+  { name: 'cache-dir', type: 'string', value: '<dir>', description: 'Cache folder (default: node_modules/.cache/preflight next to the project, else $XDG_CACHE_HOME/preflight or ~/.cache/preflight)' },
   ...SIZE_OPTIONS,
 ];
 

@@ -4,6 +4,7 @@
  * edit to the newest migration, only that migration is analysed again.
  */
 import { Catalog } from '../catalog/model';
+import type { PersistentHistory } from '../cache/history-store';
 import { analyzeMigration, type MigrationAnalysis, type MigrationInput, type MigrationOptions } from './analyze-migration';
 
 interface CachedMigration {
@@ -20,12 +21,14 @@ export class HistoryAnalyzer {
   /**
    * @param optionsKey everything besides the files that changes the results (Prisma version,
    *   severities); a different key starts from scratch.
+   * @param persistent a cache on disk (the CLI's): the unchanged prefix it holds is restored, not replayed
    */
-  analyze(migrations: readonly MigrationInput[], options: MigrationOptions, optionsKey: string): { analyses: MigrationAnalysis[]; catalog: Catalog; reused: number } {
+  analyze(migrations: readonly MigrationInput[], options: MigrationOptions, optionsKey: string, persistent?: PersistentHistory | null): { analyses: MigrationAnalysis[]; catalog: Catalog; reused: number } {
     // A migration's analysis depends on its own text and on every migration before it, so the
     // cache holds for the longest unchanged prefix. Comparing the texts themselves costs less than
     // hashing them (a string comparison stops at the first difference and needs no digest).
     const previous = optionsKey === this.optionsKey ? this.cache : [];
+    const stored = persistent && !previous.length ? persistent.restore(migrations, optionsKey) : [];
     const next: CachedMigration[] = [];
     let catalog = new Catalog();
     let reused = 0;
@@ -37,6 +40,9 @@ export class HistoryAnalyzer {
       if (cached && cached.name === m.name && cached.file === m.file && cached.text === m.text) {
         analysis = cached.analysis;
         reused++;
+      } else if (unchanged && i < stored.length) {
+        analysis = stored[i];
+        reused++;
       } else {
         unchanged = false;
         analysis = analyzeMigration(m, catalog, options);
@@ -47,6 +53,7 @@ export class HistoryAnalyzer {
     }
     this.optionsKey = optionsKey;
     this.cache = next;
+    persistent?.record(migrations, analyses, optionsKey, stored.length);
     return { analyses, catalog, reused };
   }
 

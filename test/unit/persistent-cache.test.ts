@@ -1,0 +1,116 @@
+/**
+ * The persistent cache (src/core/cache/history-store.ts): output byte-identical to a run without
+ * it, and invalidated by an edit, a configuration change, a Prisma version change and a tool
+ * version change; a corrupted cache file is ignored and rewritten; concurrent runs each get the
+ * right answer and leave a valid file.
+ */
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { HistoryAnalyzer } from '../../src/core/analysis/history';
+import { defaultCacheDir, HistoryStore } from '../../src/core/cache/history-store';
+import { RULES } from '../../src/core/rules/index';
+import { ensureSqlParser } from '../../src/core/sql/parser';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const ENV = { PATH: process.env.PATH, NO_COLOR: '1' };
+
+describe('persistent cache', function () {
+  this.timeout(120_000);
+  let project: string;
+  let cacheDir: string;
+  beforeEach(() => {
+    project = mkdtempSync(path.join(tmpdir(), 'pf-cache-'));
+    cpSync(path.join(ROOT, 'examples', 'shop'), project, { recursive: true });
+    cacheDir = path.join(project, '.cache-under-test');
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  const check = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'check', '.', '--format', 'json', ...args], { cwd: project, encoding: 'utf8', env: ENV });
+    assert.equal(r.signal, null);
+    return r.stdout;
+  };
+  const cold = (...args: string[]) => check('--no-cache', ...args);
+  const warm = (...args: string[]) => check('--cache-dir', cacheDir, ...args);
+  const cacheFiles = () => readdirSync(cacheDir).filter((f) => f.endsWith('.json')).map((f) => path.join(cacheDir, f));
+  const migration = (name: string) => path.join(project, 'prisma', 'migrations', name, 'migration.sql');
+
+  it('a warm run prints byte for byte what a run without the cache prints (examples/shop), and --no-cache writes nothing', () => {
+    const expected = cold();
+    assert.ok(expected.includes('"findings"'));
+    assert.equal(statSync(cacheDir, { throwIfNoEntry: false }), undefined, '--no-cache wrote a cache');
+    assert.equal(warm(), expected, 'first run (fills the cache)');
+    assert.equal(cacheFiles().length, 1);
+    assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
+    assert.equal(warm(), expected, 'second run (restored from the cache)');
+  });
+
+  it('an edit of a migration, a configuration change and a Prisma version change each give what a cold run gives', () => {
+    warm();
+    appendFileSync(migration('20250311102044_add_user_sessions'), '\nALTER TABLE "Product" DROP COLUMN "name";\n');
+    assert.equal(warm(), cold(), 'after an edit in the middle of the history');
+    writeFileSync(path.join(project, 'preflight.config.json'), JSON.stringify({ rules: { 'drop-column': 'warning', 'foreign-key-without-index': 'off' } }));
+    assert.equal(warm(), cold(), 'after a configuration change');
+    assert.equal(warm('--prisma-version', '5.22.0'), cold('--prisma-version', '5.22.0'), 'another Prisma version');
+    assert.equal(warm(), cold(), 'back to the first Prisma version');
+  });
+
+  it('a corrupted or foreign cache file is ignored and rewritten', () => {
+    const expected = cold();
+    warm();
+    const [file] = cacheFiles();
+    const text = readFileSync(file, 'utf8');
+    for (const broken of [text.slice(0, text.length / 2), text.replace('"findings"', '"findingz"'), 'not a cache', '']) {
+      writeFileSync(file, broken);
+      assert.equal(warm(), expected);
+      assert.equal(readFileSync(file, 'utf8'), text, 'rewritten whole');
+    }
+  });
+
+  it('concurrent runs sharing one cache folder all print the cold answer and leave a valid file', async () => {
+    const expected = cold();
+    const run = () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, 'check', '.', '--format', 'json', '--cache-dir', cacheDir], { cwd: project, env: ENV });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', () => resolve(out));
+      });
+    for (let round = 0; round < 2; round++) {
+      const outputs = await Promise.all([run(), run(), run(), run()]);
+      for (const out of outputs) assert.equal(out, expected, `round ${round}`);
+    }
+    assert.equal(cacheFiles().length, 1);
+    assert.deepEqual(readdirSync(cacheDir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+    assert.equal(warm(), expected);
+  });
+
+  it('a new tool version does not read the entries of another', async () => {
+    await ensureSqlParser();
+    const migrations = readdirSync(path.join(project, 'prisma', 'migrations'))
+      .filter((n) => /^\d/.test(n))
+      .map((name) => ({ name, file: migration(name), text: readFileSync(migration(name), 'utf8') }));
+    const options = { prismaVersion: '7.3.0', rules: RULES, severityOf: (_: string, s: 'error' | 'warning' | 'info') => s, fileOfMigration: () => null };
+    const store = (toolVersion: string) => new HistoryStore(cacheDir, { toolVersion, project });
+    const first = new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.0'));
+    assert.equal(first.reused, 0);
+    const again = new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.0'));
+    assert.equal(again.reused, migrations.length, 'same version: the whole history restored');
+    assert.deepEqual(again.analyses.map((a) => a.findings), first.analyses.map((a) => a.findings));
+    assert.equal(new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.1')).reused, 0, 'another version: nothing restored');
+    assert.equal(new HistoryAnalyzer().analyze(migrations, options, 'other options', store('1.0.0')).reused, 0, 'other options: nothing restored');
+  });
+
+  it('lives in node_modules/.cache/preflight next to the project, else in the user cache folder', () => {
+    const nested = path.join(project, 'packages', 'db');
+    mkdirSync(nested, { recursive: true });
+    assert.equal(defaultCacheDir(nested, { XDG_CACHE_HOME: '/xdg' }), '/xdg/preflight');
+    mkdirSync(path.join(project, 'node_modules'));
+    assert.equal(defaultCacheDir(nested), path.join(project, 'node_modules', '.cache', 'preflight'));
+  });
+});
