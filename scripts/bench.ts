@@ -5,14 +5,14 @@
  * notes around them are kept).
  *
  *   npm run bench -- [--runs 5] [--corpus ../shared/corpus] [--no-package] [--no-write]
- *                    [--only process,editor,replay,extension]
+ *                    [--only process,cache,linear,editor,replay,extension]
  *
  * Timings are wall-clock medians. Nothing here is asserted in the test suite: the goals are
  * printed with the figures.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,6 +21,7 @@ import * as pg from 'libpg-query';
 import { analyzeMigration, type MigrationInput, type MigrationOptions } from '../src/core/analysis/analyze-migration';
 import { analyzeProject, severityFromConfig } from '../src/core/analysis/analyze-project';
 import { HistoryAnalyzer } from '../src/core/analysis/history';
+import { Catalog } from '../src/core/catalog/model';
 import { loadConfig } from '../src/core/project/config';
 import { discoverProject, type PrismaProject } from '../src/core/project/discover';
 import { RULES } from '../src/core/rules/index';
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
     },
   });
   const runs = Math.max(1, Number(values.runs));
-  const only = new Set((values.only ?? 'process,editor,replay,extension').split(',').map((s) => s.trim()));
+  const only = new Set((values.only ?? 'process,cache,linear,editor,replay,extension').split(',').map((s) => s.trim()));
   const repos = corpusRepos(values.corpus!);
   if (!repos.length) throw new Error(`no repositories with a migrations folder under ${values.corpus}`);
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
@@ -81,10 +82,12 @@ async function main(): Promise<void> {
   if (only.has('extension')) benchExtension(runs, !values['no-package']);
   build();
   if (only.has('process')) await benchProcesses(repos, runs);
+  if (only.has('cache')) benchCache(repos, runs);
   await ensureSqlParser();
   await pg.loadModule();
   if (only.has('editor')) await benchEditor(repos, runs);
   if (only.has('replay')) benchReplay(repos, runs);
+  if (only.has('linear')) benchLinear(repos);
 
   say('\nGoals\n');
   for (const g of GOALS) say(`  ${g.met === null ? '–' : g.met ? '✔' : '✘'} ${g.what}: ${g.value} (goal ${g.target})\n`);
@@ -104,7 +107,7 @@ async function benchProcesses(repos: Repo[], runs: number): Promise<void> {
   const pgfenceFiles = new Map(repos.map((r) => [r.name, r.files.filter((f) => parses(pgfenceParser, f))]));
 
   const tools: Tool[] = [
-    { name: 'preflight', argv: (r) => [process.execPath, cli, 'check', r.dir, '--format', 'json'], ok: (r) => r.status === 0 || r.status === 1 },
+    { name: 'preflight', argv: (r) => [process.execPath, cli, 'check', r.dir, '--format', 'json', '--no-cache'], ok: (r) => r.status === 0 || r.status === 1 },
     { name: 'squawk', argv: (r) => [squawkBin, '--reporter', 'json', ...r.files], ok: (r) => r.status === 0 || r.status === 1 },
     { name: 'squawk (native binary)', argv: (r) => [squawkNative, '--reporter', 'json', ...r.files], ok: (r) => r.status === 0 || r.status === 1 },
     { name: 'pgfence', argv: (r) => [process.execPath, pgfenceBin, 'analyze', '--output', 'json', ...pgfenceFiles.get(r.name)!], ok: (r) => r.status === 0 || r.status === 1 },
@@ -501,6 +504,162 @@ function build(minify = false): void {
 }
 
 const BUNDLES = path.join(ROOT, '.tmp', 'bench');
+
+// ---------------------------------------------------------------------------------------------
+// The persistent cache: cold, warm and a pull-request check
+
+function benchCache(repos: Repo[], runs: number): void {
+  const cli = path.join(BUNDLES, 'cli.js');
+  const cacheDir = path.join(ROOT, '.tmp', 'bench-cache');
+  rmSync(cacheDir, { recursive: true, force: true });
+  const dirs = repos.map((r) => r.dir);
+  const squawk = nativeSquawk();
+  const files = repos.flatMap((r) => r.files);
+  const wall = (cmd: string, args: string[]) => {
+    const t = performance.now();
+    const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'ignore'] });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.slice(0, 3).join(' ')}: exit ${r.status}`);
+    return performance.now() - t;
+  };
+  const output = (args: string[]) => spawnSync(process.execPath, [cli, 'check', ...dirs, '--format', 'json', ...args], { cwd: ROOT, maxBuffer: 1 << 30 }).stdout;
+  const cold = output(['--no-cache']);
+  output(['--cache-dir', cacheDir]); // fills the cache
+  const identical = Buffer.compare(cold, output(['--cache-dir', cacheDir])) === 0;
+  const samples = { cold: [] as number[], warm: [] as number[], squawk: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    samples.cold.push(wall(process.execPath, [cli, 'check', ...dirs, '--format', 'json', '--no-cache']));
+    samples.warm.push(wall(process.execPath, [cli, 'check', ...dirs, '--format', 'json', '--cache-dir', cacheDir]));
+    samples.squawk.push(wall(squawk, ['--reporter', 'json', ...files]));
+  }
+  const [cold_, warm_, squawk_] = [median(samples.cold), median(samples.warm), median(samples.squawk)];
+
+  // A pull-request check: the longest history in a git repository, the cache filled on the base
+  // branch (every migration but the newest), then `check --since <base>` with the newest added.
+  const longest = [...repos].sort((a, b) => b.files.length - a.files.length)[0];
+  const repo = path.join(ROOT, '.tmp', 'bench-pr');
+  rmSync(repo, { recursive: true, force: true });
+  cpSync(longest.dir, repo, { recursive: true });
+  const newest = path.dirname(longest.files[longest.files.length - 1]).replace(longest.dir, repo);
+  const held = `${repo}.newest`;
+  rmSync(held, { recursive: true, force: true });
+  renameSync(newest, held);
+  const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', ...args], { cwd: repo, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'base');
+  const prCache = path.join(ROOT, '.tmp', 'bench-pr-cache');
+  rmSync(prCache, { recursive: true, force: true });
+  spawnSync(process.execPath, [cli, 'check', repo, '--format', 'json', '--cache-dir', prCache], { stdio: 'ignore' });
+  renameSync(held, newest);
+  git('add', '-A');
+  git('commit', '-qm', 'branch');
+  const pr: number[] = [];
+  const prCold: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < Math.max(3, runs); i++) {
+    // The branch's entries are not kept between samples: each sample is the first run on the PR.
+    const copy = `${prCache}-run`;
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(prCache, copy, { recursive: true });
+    pr.push(wall(process.execPath, [cli, 'check', repo, '--format', 'json', '--since', 'HEAD~1', '--cache-dir', copy]));
+    prCold.push(wall(process.execPath, [cli, 'check', repo, '--format', 'json', '--since', 'HEAD~1', '--no-cache']));
+    floor.push(wall(process.execPath, [cli, '--version']));
+  }
+  const [pr_, prCold_, floor_] = [median(pr), median(prCold), median(floor)];
+  const lines = [
+    `One process for the whole corpus (\`preflight check <10 folders> --format json\`), median of ${runs} runs; squawk's native binary on every file in one process. Warm: the cache filled by an earlier run (\`--cache-dir\`), output ${identical ? 'byte-identical to' : '**different from**'} the cold run.`,
+    '',
+    '| run | wall | ÷ squawk (native binary) |',
+    '| --- | ---: | ---: |',
+    `| preflight, cold (\`--no-cache\`) | ${ms(cold_)} | ${ratio(cold_, squawk_)} |`,
+    `| preflight, warm | ${ms(warm_)} | ${ratio(warm_, squawk_)} |`,
+    `| squawk (native binary) | ${ms(squawk_)} | 1.00× |`,
+    '',
+    `Pull-request check on the longest history (${longest.name}, ${longest.files.length} migrations): \`check --since HEAD~1\` after the newest migration is added, with the cache the base branch left, against \`preflight --version\`.`,
+    '',
+    '| run | wall | ÷ `preflight --version` |',
+    '| --- | ---: | ---: |',
+    `| \`--since\`, cache from the base branch | ${ms(pr_)} | ${ratio(pr_, floor_)} |`,
+    `| \`--since\`, \`--no-cache\` | ${ms(prCold_)} | ${ratio(prCold_, floor_)} |`,
+    `| \`preflight --version\` | ${ms(floor_)} | 1.00× |`,
+  ];
+  SECTIONS.push({ title: 'Persistent cache', lines });
+  GOALS.push({ what: 'cold, one process for the corpus vs squawk (native binary)', target: '≤ 2.0×', value: ratio(cold_, squawk_), met: cold_ <= 2 * squawk_ });
+  GOALS.push({ what: 'warm (cache populated) vs squawk (native binary), byte-identical output', target: '≤ 1.0×', value: `${ratio(warm_, squawk_)}${identical ? '' : ' (output differs)'}`, met: identical && warm_ <= squawk_ });
+  GOALS.push({ what: `PR check (--since, ${longest.name}) vs preflight --version`, target: '≤ 2.0×', value: ratio(pr_, floor_), met: pr_ <= 2 * floor_ });
+  printSection('Persistent cache', lines);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear cost: time and memory per statement as files grow
+
+function benchLinear(repos: Repo[]): void {
+  const options: MigrationOptions = { prismaVersion: '6.0.0', rules: RULES, severityOf: (_, s) => s, fileOfMigration: () => null };
+  const measure = (text: string) => {
+    (globalThis as { gc?: () => void }).gc?.();
+    const heap0 = process.memoryUsage().heapUsed;
+    const t = performance.now();
+    const a = analyzeMigration({ name: 'm', file: 'm.sql', text }, new Catalog(), options);
+    const elapsed = performance.now() - t;
+    (globalThis as { gc?: () => void }).gc?.();
+    const heap = process.memoryUsage().heapUsed - heap0;
+    return { elapsed, heap, statements: a.parsed.statements.length, keep: a };
+  };
+  const oneTable: { n: number; us: number; kb: number }[] = [];
+  for (const n of [10, 100, 1000, 5000, 20000]) {
+    const text = 'CREATE TABLE "T" ("id" SERIAL PRIMARY KEY);\n' + Array.from({ length: n }, (_, i) => `ALTER TABLE "T" ADD COLUMN "column_${i}" TEXT;\n`).join('');
+    const m = measure(text);
+    oneTable.push({ n, us: (m.elapsed * 1000) / m.statements, kb: m.heap / 1024 / m.statements });
+  }
+  const statements = corpusStatements(repos);
+  const bySize: { size: number; us: number; kb: number; statements: number }[] = [];
+  for (const size of [1024, 16 * 1024, 256 * 1024, 1024 * 1024, 4 * 1024 * 1024]) {
+    const m = measure(concatenate(statements, size));
+    bySize.push({ size, statements: m.statements, us: (m.elapsed * 1000) / m.statements, kb: m.heap / 1024 / m.statements });
+  }
+  writeFileSync(path.join(ROOT, 'docs', 'linear-cost.svg'), linearChart(oneTable, bySize));
+  const lines = [
+    'In process (`analyzeMigration` on an empty catalog, heap measured after a forced GC when run with `--expose-gc`): time and retained heap per statement. ![Linear cost](linear-cost.svg)',
+    '',
+    '| ADD COLUMN statements on one table | µs per statement | KB of heap per statement |',
+    '| ---: | ---: | ---: |',
+    ...oneTable.map((r) => `| ${r.n.toLocaleString('en-US')} | ${r.us.toFixed(1)} | ${r.kb.toFixed(1)} |`),
+    '',
+    '| corpus statements, file size | statements | µs per statement | KB of heap per statement |',
+    '| ---: | ---: | ---: | ---: |',
+    ...bySize.map((r) => `| ${r.size >= 1 << 20 ? `${r.size >> 20} MB` : `${r.size >> 10} KB`} | ${r.statements.toLocaleString('en-US')} | ${r.us.toFixed(1)} | ${r.kb.toFixed(1)} |`),
+  ];
+  const spread = (xs: number[]) => Math.max(...xs) / Math.min(...xs);
+  const flat = spread(oneTable.slice(2).map((r) => r.us));
+  GOALS.push({ what: 'linear cost: µs per statement, 1,000 → 20,000 on one table (max ÷ min)', target: '≤ 2.0×', value: `${flat.toFixed(2)}×`, met: flat <= 2 });
+  SECTIONS.push({ title: 'Linear cost', lines });
+  printSection('Linear cost', lines);
+}
+
+function linearChart(oneTable: { n: number; us: number }[], bySize: { size: number; us: number }[]): string {
+  const W = 640;
+  const H = 260;
+  const pad = 48;
+  const max = Math.max(...oneTable.map((r) => r.us), ...bySize.map((r) => r.us)) * 1.1;
+  const x = (i: number, count: number) => pad + (i * (W - 2 * pad)) / Math.max(1, count - 1);
+  const y = (v: number) => H - pad - (v / max) * (H - 2 * pad);
+  const line = (pts: number[], color: string) => `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((v, i) => `${x(i, pts.length).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`;
+  const labels = (names: string[], dy: number, color: string) => names.map((n, i) => `<text x="${x(i, names.length).toFixed(1)}" y="${H - pad + dy}" font-size="11" text-anchor="middle" fill="${color}">${n}</text>`).join('');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#888"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="#888"/>`,
+    `<text x="${pad}" y="${pad - 12}" font-size="12">µs per statement (0 – ${max.toFixed(0)}): flat means linear cost</text>`,
+    line(oneTable.map((r) => r.us), '#c0392b'),
+    line(bySize.map((r) => r.us), '#2471a3'),
+    labels(oneTable.map((r) => r.n.toLocaleString('en-US')), 14, '#c0392b'),
+    labels(bySize.map((r) => (r.size >= 1 << 20 ? `${r.size >> 20} MB` : `${r.size >> 10} KB`)), 28, '#2471a3'),
+    `<text x="${W - pad}" y="${pad}" font-size="11" text-anchor="end" fill="#c0392b">ADD COLUMN statements on one table</text>`,
+    `<text x="${W - pad}" y="${pad + 14}" font-size="11" text-anchor="end" fill="#2471a3">corpus statements, file size</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
 
 // ---------------------------------------------------------------------------------------------
 // Report
