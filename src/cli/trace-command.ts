@@ -132,7 +132,7 @@ export async function traceCommand(args: string[], io: Io): Promise<number> {
   const onSignal = (name: keyof typeof EXIT_ON_SIGNAL) => () => {
     if (signalled) {
       // A second signal: leave at once.
-      io.stderr('preflight: interrupted again; leaving without cleaning up (`preflight trace --cleanup` drops what stayed)\n');
+      io.stderr('preflight: interrupted again; leaving without cleaning up (preflight trace --cleanup drops what stayed)\n');
       process.exit(EXIT_ON_SIGNAL[name]);
     }
     signalled = name;

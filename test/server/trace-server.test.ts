@@ -150,6 +150,27 @@ describe('preflight trace on a PostgreSQL server', function () {
       });
     }
 
+    it('the server going away mid-run: one line on stderr names the temporary database left behind, and --cleanup drops it later', async () => {
+      const { done } = started([sleeping()], { PREFLIGHT_SHADOW_DATABASE_URL: url() });
+      await until(async () => (await sleepingBackends()) > 0);
+      const temporary = await leftovers();
+      assert.equal(temporary.length, 1, `temporary databases: ${temporary.join(', ')}`);
+      // Every connection the run holds ends at once, as when the server restarts or the network drops.
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (usename = 'tracer' OR usename LIKE 'preflight\\_trace\\_%')`);
+      const r = await done;
+      assert.equal(r.code, 2, `${r.out}\n${r.err}`);
+      const lines = r.err.trim().split('\n');
+      const failure = lines.find((l) => /the dry run could not run/.test(l));
+      assert.ok(failure, r.err);
+      assert.match(failure!, new RegExp(`the connection to the server was lost while running 20240101000000_sleep \\(.+\\); the database ${temporary[0]}( and the role \\S+)? stayed on the server \\(preflight trace --cleanup drops (it|them)\\)$`));
+      assert.doesNotMatch(r.err, /tracerpass|`/);
+      assert.deepEqual(await leftovers(), temporary, 'it is still there, as the message says');
+      const cleanup = trace(['--cleanup'], { PREFLIGHT_SHADOW_DATABASE_URL: url() });
+      assert.equal(cleanup.code, 0, cleanup.err);
+      assert.deepEqual(await leftovers(), []);
+      await admin.query(`DO $$ DECLARE r record; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'preflight\\_trace\\_%' LOOP EXECUTE format('DROP ROLE %I', r.rolname); END LOOP; END $$`);
+    });
+
     it('the URL from the environment is not in the process arguments (ps)', async () => {
       const { child, done } = started([sleeping()], { PREFLIGHT_SHADOW_DATABASE_URL: url() });
       await until(async () => (await sleepingBackends()) > 0);

@@ -182,8 +182,8 @@ describe('dry run in the editor', () => {
     });
 
     it("points the replay's notice at the output channel, not at a field of the CLI's JSON", () => {
-      assert.deepEqual(editorNotices({ notices: ['2 statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).', 'other'] }), [
-        '2 statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (listed in the Preflight output).',
+      assert.deepEqual(editorNotices({ notices: ['2 statements of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).', 'other'] }), [
+        '2 statements of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (listed in the Preflight output).',
         'other',
       ]);
     });

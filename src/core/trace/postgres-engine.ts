@@ -95,7 +95,7 @@ export async function startPostgres(url: string, options: StartPostgresOptions =
     await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => left.push(`the database ${database}`));
     if (role) await admin.query(`DROP ROLE IF EXISTS ${quoteIdent(role)}`).catch(() => left.push(`the role ${role}`));
     await admin.end().catch(() => undefined);
-    leftover = left.length ? `${left.join(' and ')} stayed on the server (\`preflight trace --cleanup\` drops it)` : null;
+    leftover = left.length ? `${left.join(' and ')} stayed on the server (preflight trace --cleanup drops ${left.length > 1 ? 'them' : 'it'})` : null;
   };
   try {
     await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);

@@ -147,8 +147,8 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
       if (cache?.refused) notices.push(`${cache.refused[0].toUpperCase()}${cache.refused.slice(1)} (the history is replayed each time).`);
     }
     for (const name of extensions.unsupported) notices.push(`PGlite does not provide the extension "${name}": statements that need it fail in this dry run (a real PostgreSQL with it installed, --shadow-database-url, would run them).`);
-    if (replay.failures.length) notices.push(`${replay.failures.length} statement(s) of earlier migrations failed in the replay and were skipped; the shadow database may differ from yours (see replay.failures).`);
-    if (replay.skipped?.length) notices.push(`${replay.skipped.length} statement(s) of earlier migrations act outside the temporary database and were not sent to the server (see replay.skipped).`);
+    if (replay.failures.length) notices.push(`${statements(replay.failures.length)} of earlier migrations failed in the replay and ${replay.failures.length === 1 ? 'was' : 'were'} skipped; the shadow database may differ from yours (see replay.failures).`);
+    if (replay.skipped?.length) notices.push(`${statements(replay.skipped.length)} of earlier migrations ${replay.skipped.length === 1 ? 'acts' : 'act'} outside the temporary database and ${replay.skipped.length === 1 ? 'was' : 'were'} not sent to the server (see replay.skipped).`);
     if (server?.confinement.roleUnavailable) notices.push(server.confinement.roleUnavailable);
 
     let sampleRows;
@@ -160,9 +160,11 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
     progress(`Dry-running ${target.name}`);
     const run = await runMigration(db, target.parsed, target.execution.mode, { confine: server !== null });
     checkAborted();
-    if (run.engineLost) notices.push(server ? `The connection to the server was lost while running ${target.name}: ${redactSecrets(run.engineLost, url)}` : `The embedded database stopped while running ${target.name}: ${run.engineLost}`);
+    // A lost server is not an outcome of the migration: the run could not finish (the caller says what stayed behind).
+    if (run.engineLost && server) throw new Error(`the connection to the server was lost while running ${target.name} (${run.engineLost})`);
+    if (run.engineLost) notices.push(`The embedded database stopped while running ${target.name}: ${run.engineLost}`);
     const skipped = run.statements.filter((s) => s.status === 'skipped').length;
-    if (skipped) notices.push(`${skipped} statement(s) act outside the temporary database and were not sent to the server (status "skipped").`);
+    if (skipped) notices.push(`${statements(skipped)} ${skipped === 1 ? 'acts' : 'act'} outside the temporary database and ${skipped === 1 ? 'was' : 'were'} not sent to the server (status "skipped").`);
     const serverVersion = run.engineLost ? (server ? 'PostgreSQL' : 'PGlite') : await db.serverVersion().catch(() => 'unknown');
     result = {
       engine: db.kind,
@@ -251,4 +253,9 @@ async function replayOneByOne(db: ShadowDatabase, m: { name: string; parsed: Par
       if (aborted) await db.exec('ROLLBACK').catch(() => undefined);
     }
   }
+}
+
+/** "1 statement", "3 statements". */
+function statements(n: number): string {
+  return `${n} ${n === 1 ? 'statement' : 'statements'}`;
 }
