@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { corpusRepos, describeWithCorpus } from './support/corpus';
+import { CORPUS, corpusRepos, describeWithCorpus } from './support/corpus';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -16,7 +16,7 @@ describeWithCorpus('persistent cache on the corpus', function () {
   it('filled and restored, every repository prints what --no-cache prints', () => {
     const cacheDir = mkdtempSync(path.join(tmpdir(), 'pf-corpus-cache-'));
     try {
-      for (const repo of corpusRepos()) {
+      for (const repo of corpusRepos().map((name) => path.join(CORPUS, name))) {
         const run = (...args: string[]) => spawnSync(process.execPath, [CLI, 'check', repo, '--format', 'json', ...args], { encoding: 'utf8', maxBuffer: 1 << 30, env: { PATH: process.env.PATH, NO_COLOR: '1' } }).stdout;
         const cold = run('--no-cache');
         assert.ok(cold.includes('"migrations"'), repo);
