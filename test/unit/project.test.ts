@@ -98,7 +98,7 @@ describe('project: preflight.config.json', () => {
       text: '{ "rule": { "drop-table": "off" }, "baseref": "main", "colour": true, "migrations": "db/m" }',
       config: { migrations: 'db/m' },
       problems: [
-        /unknown setting "rule" \(did you mean "rules"\? known settings: prismaVersion, schema, migrations, rules, baseRef\); ignored$/,
+        /unknown setting "rule" \(did you mean "rules"\? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity\); ignored$/,
         /unknown setting "baseref" \(did you mean "baseRef"\? known settings/,
         /unknown setting "colour" \(known settings/,
       ],
@@ -156,7 +156,7 @@ describe('project: preflight.config.json', () => {
       loaded.problems.map((p) => p.replace(file, 'FILE')),
       [
         'FILE: line 9: rule "drop-column" is set to "warn" (did you mean "warning"?); use "error", "warning", "info" or "off"; ignored',
-        'FILE: line 12: unknown setting "baseref" (did you mean "baseRef"? known settings: prismaVersion, schema, migrations, rules, baseRef); ignored',
+        'FILE: line 12: unknown setting "baseref" (did you mean "baseRef"? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity); ignored',
       ],
     );
   });
