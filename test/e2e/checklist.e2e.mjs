@@ -4,7 +4,7 @@
 // Webview content is read inside the webview's frame, where the user sees it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cursorLine, openFile, openWorkbench, pickMigration, runCommand, waitFor, webviewFrame } from './workbench.mjs';
+import { cursorLine, goToLine, openFile, openWorkbench, pickMigration, runCommand, waitFor, webviewFrame } from './workbench.mjs';
 
 const MIGRATION = '20250527160833_tenant_indexes_and_cash_drawer_set_null';
 const checklistFile = (workspace, name = MIGRATION) => join(workspace, 'prisma', 'migrations', name, 'preflight-checklist.md');
@@ -165,6 +165,47 @@ export const tests = [
       await waitFor(async () => (await frame.$$eval('li[data-item]', (items) => items.map((i) => i.textContent).join('\n'))).includes('Sale_customer_total_idx'), { what: 'the new item in the view' });
       await screenshot('regenerated');
       return 'disk tick shown; regenerated with the new index, 2 ticks and the note kept';
+    },
+  },
+  {
+    name: '[checklist] a tick whose statement is mistyped and saved is reset, and comes back when the edit is undone and saved',
+    async run({ page, assert, screenshot, workspace }) {
+      const file = checklistFile(workspace);
+      const id = 'verify.fk.CashDrawer_openedById_fkey';
+      const ticked = () => new RegExp(`- \\[x\\] [^\\n]*<!-- id:${id.replace(/\./g, '\\.')} `).test(readFileSync(file, 'utf8'));
+      let frame = await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, 'the Checklist view');
+      await frame.click(`input[data-action="tick"][data-id="${id}"]`);
+      await waitFor(ticked, { what: `${id} ticked in the file` });
+      // A typo in the statement behind the item, typed in the editor and saved: the statement no longer parses.
+      const sqlPath = join(workspace, 'prisma', 'migrations', MIGRATION, 'migration.sql');
+      const original = readFileSync(sqlPath, 'utf8');
+      const lines = original.split('\n');
+      const at = lines.findIndex((l) => l.includes('ADD CONSTRAINT "CashDrawer_openedById_fkey"'));
+      assert(at >= 0, 'no ADD CONSTRAINT "CashDrawer_openedById_fkey" in the migration');
+      await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
+      await goToLine(page, at + 1, lines[at].indexOf('SET NULL') + 1);
+      await page.keyboard.type('X');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+S');
+      await waitFor(() => readFileSync(sqlPath, 'utf8') !== original, { what: 'the typo saved' });
+      const reset = await waitFor(() => {
+        const t = readFileSync(file, 'utf8');
+        return !ticked() && /ticked when it last applied|> Reset:/.test(t) ? t : null;
+      }, { what: 'the tick reset in the file, saying so', timeout: 30_000 });
+      frame = await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, 'the Checklist view');
+      await screenshot('tick-reset');
+      // Undo and save: the statement is what was ticked, and so is the item.
+      await page.keyboard.press('Control+Z');
+      await page.keyboard.press('Control+S');
+      await waitFor(() => readFileSync(sqlPath, 'utf8') === original, { what: 'the undo saved' });
+      await waitFor(ticked, { what: `${id} ticked again in the file`, timeout: 30_000 });
+      await waitFor(async () => {
+        const f = await webviewFrame(page, `main.checklist[data-migration="${MIGRATION}"]`, 'the Checklist view');
+        return f.$eval(`input[data-id="${id}"]`, (e) => e.checked).catch(() => false);
+      }, { what: 'the view to show the tick again' });
+      await screenshot('tick-restored');
+      const how = /ticked when it last applied/.test(reset) ? 'kept under "no longer apply" while the statement did not parse' : 'shown as a Reset while the statement differed';
+      return `tick ${how}; back after undo + save`;
     },
   },
   {
