@@ -2,7 +2,8 @@
 // dry-run worker) and ships libpg-query's WASM beside them, and PGlite beside the dry-run worker
 // (dist/pglite/). Usage: node scripts/build.mjs [--watch] [--minify]
 import { build, context } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,23 @@ const lspApart = {
   },
 };
 
+// What the analysis is built from: every source file and the pinned parser. The persistent cache
+// keys its results by it, so a build that analyses differently never reads an older build's
+// results, even under the same package version (a developer's build, a prerelease).
+function buildId() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else hash.update(`${p.slice(root.length)}\0`).update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(join(root, 'src'));
+  hash.update(readFileSync(require.resolve('libpg-query/package.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
 const common = {
   plugins: [],
   bundle: true,
@@ -92,7 +110,7 @@ const common = {
 
 const entries = [
   // PGlite finds its WASM and data files next to its own module: it stays a dependency, not bundled.
-  { ...common, plugins: [...common.plugins, lspApart], entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
+  { ...common, plugins: [...common.plugins, lspApart], entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'], define: { 'process.env.PREFLIGHT_BUILD_ID': JSON.stringify(buildId()) } },
   { ...common, entryPoints: ['src/lsp/lsp-command.ts'], outfile: 'dist/lsp.js', external: ['@electric-sql/pglite', '@electric-sql/pglite/*', 'pg'] },
   { ...common, plugins: [...common.plugins, traceApart], entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The dry run's worker, PGlite beside it (see above); `pg` is only for --database-url, which the

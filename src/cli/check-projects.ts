@@ -20,7 +20,7 @@ import { DEFAULT_LOCK_TIME_SEVERITY, withTableSizes } from '../core/sizes/size-a
 import type { TableStats } from '../core/sizes/table-stats';
 import type { AnalysisResult, TableName } from '../core/types';
 import { UsageError } from './usage-error';
-import { VERSION } from './version';
+import { BUILD, VERSION } from './version';
 
 export interface CheckOptions {
   /** `--since`; when absent, the config file's `baseRef` applies. */
@@ -155,7 +155,7 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
     baseSchema,
     baseRef: since ?? null,
     modifiedMigrations,
-    persistent: options.cache ? new HistoryStore(options.cache.dir ?? defaultCacheDir(project.root), { toolVersion: VERSION, project: project.migrationsDir ?? project.root }) : null,
+    persistent: options.cache ? new HistoryStore(options.cache.dir ?? defaultCacheDir(project.root), { toolVersion: `${VERSION}+${BUILD}`, project: project.migrationsDir ?? project.root }) : null,
   });
   if (!options.tableStats) return analysis.result;
   return withTableSizes(analysis.result, { tables: options.tableStats, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });
