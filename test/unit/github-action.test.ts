@@ -21,7 +21,7 @@ const TOKEN = 'ghs_ActionStandInToken93c1d';
 interface ActionDefinition {
   inputs: Record<string, { default?: string; required?: boolean }>;
   outputs: Record<string, { value: string }>;
-  runs: { using: string; steps: { id?: string; name?: string; if?: string; shell?: string; run?: string; uses?: string; env?: Record<string, string>; 'working-directory'?: string }[] };
+  runs: { using: string; steps: { id?: string; name?: string; if?: string; shell?: string; run?: string; uses?: string; with?: Record<string, string>; env?: Record<string, string>; 'working-directory'?: string }[] };
 }
 
 interface ActionRun {
@@ -31,6 +31,8 @@ interface ActionRun {
   /** The job summary: every step's GITHUB_STEP_SUMMARY, in order. */
   summary: string;
   outputs: Record<string, string>;
+  /** The paths the actions/cache step keeps between runs. */
+  cached: string[];
 }
 
 interface Runner {
@@ -53,6 +55,9 @@ async function runAction(runner: Runner, given: Record<string, string>): Promise
       if ((m = /^inputs\.([\w-]+)$/.exec(expr))) return inputs[m[1]] ?? '';
       if (expr === 'github.action_path') return runner.actionPath;
       if (expr === 'github.token') return TOKEN;
+      if (expr === 'github.sha') return 'f'.repeat(40);
+      if (expr === 'runner.temp') return runner.temp;
+      if (expr === 'runner.os') return 'Linux';
       if ((m = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr))) return stepOutputs[m[1]]?.[m[2]] ?? '';
       throw new Error(`the simulated runner does not know the expression ${expr}`);
     });
@@ -62,9 +67,20 @@ async function runAction(runner: Runner, given: Record<string, string>): Promise
   let stderr = '';
   let summary = '';
   let code = 0;
+  const cached: string[] = [];
   for (const [k, step] of action.runs.steps.entries()) {
-    assert.equal(step.uses, undefined, 'the simulation runs `run:` steps only');
-    assert.equal(step.if, undefined, 'the simulation does not evaluate `if:`');
+    if (step.if !== undefined) {
+      // The one condition the action uses: an input compared with 'true'.
+      const m = /^inputs\.([\w-]+) == 'true'$/.exec(step.if);
+      assert.ok(m, `the simulation does not evaluate if: ${step.if}`);
+      if (inputs[m[1]] !== 'true') continue;
+    }
+    if (step.uses !== undefined) {
+      // actions/cache restores nothing on a new runner; what it would save is checked by the tests.
+      assert.equal(step.uses, 'actions/cache@v4', 'the simulation knows no other action');
+      cached.push(evaluate(step.with!.path));
+      continue;
+    }
     assert.equal(step.shell, 'bash');
     const files = { output: path.join(runner.temp, `output-${k}`), summary: path.join(runner.temp, `summary-${k}`), script: path.join(runner.temp, `step-${k}.sh`) };
     writeFileSync(files.output, '');
@@ -84,7 +100,7 @@ async function runAction(runner: Runner, given: Record<string, string>): Promise
     }
   }
   const outputs = Object.fromEntries(Object.entries(action.outputs ?? {}).map(([name, o]) => [name, evaluate(o.value)]));
-  return { code, stdout, stderr, summary, outputs };
+  return { code, stdout, stderr, summary, outputs, cached };
 }
 
 function bash(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -249,13 +265,26 @@ describe('GitHub Action (action.yml) in a simulated runner', function () {
     const [comment] = api.comments.get(7)!;
     assert.equal(comment.body, first.summary, 'the comment and the summary are the same report');
 
+    // actions/cache keeps the folder the review wrote its analysis cache to.
+    assert.deepEqual(first.cached, [path.join(runner.temp, 'preflight-cache')]);
+    assert.ok(readdirSync(first.cached[0]).some((f) => /^history-[0-9a-f]+\.json$/.test(f)), `nothing cached in ${first.cached[0]}`);
+
     api.requests.length = 0;
     const second = await runAction(runner, inputs);
     assert.equal(second.code, 1);
+    assert.equal(second.summary, first.summary, 'the cached analysis gives the same review');
     noToken(second);
     assert.deepEqual(api.requests.map((r) => r.method), ['GET', 'PATCH']);
     assert.equal(api.requests[1].url, `/repos/acme/shop/issues/comments/${comment.id}`);
     assert.equal(api.comments.get(7)!.length, 1);
+  });
+
+  it('cache: false keeps nothing: no actions/cache step, and the review writes no cache', async () => {
+    Object.assign(runner.env, prEnv());
+    const r = await runAction(runner, { 'working-directory': 'apps/shop', cache: 'false' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.cached, []);
+    assert.ok(!existsSync(path.join(runner.temp, 'preflight-cache')));
   });
 
   it('outside a pull request: every migration is reviewed, no comment (a notice says why), fail-on never passes', async () => {
