@@ -9,8 +9,8 @@ import { transactionKindOf } from '../pg/ast';
 import type { MigrationReport as RuleReport, AnalyzedStatement, MigrationContext, Rule } from '../rules/rule';
 import { parseMigrationSql, type ParsedMigration, type SqlStatement } from '../sql/parse-migration';
 import type { Finding, MigrationReport, Severity } from '../types';
-import { executionModeOf } from './execution';
-import { doBlockFacts, statementFacts, type DoBodyStatementFacts } from './locks';
+import { executionModeOf } from '../facts/execution';
+import { doBlockFacts, statementFacts, type DoBodyStatementFacts } from '../facts/locks';
 
 export type SeverityOf = (ruleId: string, fallback: Severity) => Severity | 'off';
 

@@ -16,7 +16,7 @@ import { ensureSqlParser } from '../sql/parser';
 import { readSourceFile, type UnreadableFile } from '../text/read-source-file';
 import type { AnalysisResult, Finding, Severity } from '../types';
 import type { MigrationAnalysis, MigrationInput, SeverityOf } from './analyze-migration';
-import type { PersistentHistory } from '../cache/history-store';
+import type { PersistentHistory } from './history';
 import { HistoryAnalyzer } from './history';
 
 export interface AnalyzeProjectOptions {

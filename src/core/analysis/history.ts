@@ -4,8 +4,15 @@
  * edit to the newest migration, only that migration is analysed again.
  */
 import { Catalog } from '../catalog/model';
-import type { PersistentHistory } from '../cache/history-store';
 import { analyzeMigration, type MigrationAnalysis, type MigrationInput, type MigrationOptions } from './analyze-migration';
+
+/** What HistoryAnalyzer asks of a persistent cache (the CLI's is cache/history-store.ts, a floor above). */
+export interface PersistentHistory {
+  /** The analyses of the longest prefix of `migrations` the cache holds, in order. */
+  restore(migrations: readonly MigrationInput[], optionsKey: string): MigrationAnalysis[];
+  /** Records the analyses of the whole history (the first `restored` came from restore()). */
+  record(migrations: readonly MigrationInput[], analyses: readonly MigrationAnalysis[], optionsKey: string, restored: number): void;
+}
 
 interface CachedMigration {
   name: string;

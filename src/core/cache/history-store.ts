@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'no
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { MigrationAnalysis, MigrationInput } from '../analysis/analyze-migration';
+import type { PersistentHistory } from '../analysis/history';
 import { Catalog, type CatalogDelta } from '../catalog/model';
 import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration';
 import type { Finding, MigrationReport } from '../types';
@@ -33,13 +34,6 @@ interface StoredFile {
   entries: StoredMigration[];
 }
 
-/** What HistoryAnalyzer asks of a persistent cache. */
-export interface PersistentHistory {
-  /** The analyses of the longest prefix of `migrations` the cache holds, in order. */
-  restore(migrations: readonly MigrationInput[], optionsKey: string): MigrationAnalysis[];
-  /** Records the analyses of the whole history (the first `restored` came from restore()). */
-  record(migrations: readonly MigrationInput[], analyses: readonly MigrationAnalysis[], optionsKey: string, restored: number): void;
-}
 
 /**
  * The default cache folder: `node_modules/.cache/preflight` in the nearest folder up from the

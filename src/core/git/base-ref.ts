@@ -7,7 +7,7 @@ import type * as ChildProcess from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { MigrationFolder, PrismaProject } from '../project/discover';
-import type { SchemaFile } from '../prisma/schema';
+import type { SchemaFile } from '../project/schema-file';
 
 /**
  * node:child_process, loaded on first use: its module costs ~3 ms to load, and most runs of the

@@ -8,14 +8,12 @@ import { LineIndex } from '../text/line-index';
 import type { SourceRange } from '../types';
 import { prismaForeignKeyName } from './constraint-names';
 import { defaultOnDelete, defaultOnUpdate, effectiveAction, isReferentialAction, type ReferentialAction } from './referential-actions';
+import type { SchemaFile } from '../project/schema-file';
 import { parseSchemaSyntax, type Argument, type Attribute, type EnumBlock, type Field, type ObjectBlock, type Span, type Value } from './syntax';
 
 export type { ReferentialAction } from './referential-actions';
 
-export interface SchemaFile {
-  path: string;
-  text: string;
-}
+export type { SchemaFile } from '../project/schema-file';
 
 export type PrismaFieldKind = 'scalar' | 'enum' | 'relation' | 'composite' | 'unsupported';
 

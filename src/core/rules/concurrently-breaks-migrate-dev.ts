@@ -1,4 +1,4 @@
-import { compareVersions, MIGRATE_DEV_FIXED_IN, SPLIT_SINCE } from '../analysis/execution';
+import { compareVersions, MIGRATE_DEV_FIXED_IN, SPLIT_SINCE } from '../facts/execution';
 import { defineRule } from './rule';
 import { moveToOwnMigrationFix } from './support/fixes';
 import { concurrentOperation, lineOf } from './support/transactions';

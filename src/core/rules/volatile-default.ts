@@ -1,7 +1,7 @@
 import { calledFunctions, type PgNode } from '../pg/ast';
 import { displayTable, quoteAlways } from '../pg/names';
 import { columnTypeOf } from '../pg/types';
-import { isVolatileExpression } from '../analysis/locks';
+import { isVolatileExpression } from '../facts/locks';
 import { notInHistoryNote } from './helpers';
 import { defineRule } from './rule';
 import { columnsAddedToExistingTables } from './support/columns';

@@ -1,6 +1,6 @@
 /**
  * The one place where table sizes change a review: a pass over the findings once the analysis is
- * done, with the statements' facts (the locks and rewrites of src/core/analysis/locks.ts). A
+ * done, with the statements' facts (the locks and rewrites of src/core/facts/locks.ts). A
  * locking finding names its table's size next to the table ("SHARE lock on "Product" (≈12.4 M
  * rows, 3.1 GB)"); an index build, a rewrite or a validating scan also gets an order-of-magnitude
  * duration from duration-model.ts, said to be an estimate; and its severity is raised when that

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { applyStatement } from '../catalog/apply';
 import { Catalog } from '../catalog/model';
-import { statementFacts } from '../analysis/locks';
+import { statementFacts } from '../facts/locks';
 import { compareMigrationNames } from '../project/migration-order';
 import { readDoBlockText } from '../sql/do-block';
 import { parseMigrationSql } from '../sql/parse-migration';

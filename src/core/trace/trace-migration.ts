@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../input-error';
 import * as path from 'node:path';
-import { executionModeOf } from '../analysis/execution';
+import { executionModeOf } from '../facts/execution';
 import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration';
 import { ensureSqlParser } from '../sql/parser';
 import type { ExecutionMode } from '../types';

@@ -2,7 +2,7 @@
  * Which transaction a statement runs in, said in a message: the file's own `BEGIN` block, or the
  * one batch Prisma sends; and the concurrent operations that refuse to run inside either.
  */
-import { compareVersions, sqlparserRejects, SPLIT_SINCE } from '../../analysis/execution';
+import { compareVersions, sqlparserRejects, SPLIT_SINCE } from '../../facts/execution';
 import { nodeBody, nodeType, type PgNode } from '../../pg/ast';
 import type { MigrationContext } from '../rule';
 
