@@ -5,20 +5,13 @@
  * run, sizes in the migration record, a timeout reported, the after-deploy verification, JSON.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { startCluster, type Cluster } from './cluster';
+import type { Cluster } from './cluster';
+import { preflight, startLiveServer } from './live-server';
 import { liveProject, NAMES, seedLiveDatabase, TIGHTEN } from './live-seed';
 import { preflightStatements } from './statement-log';
-
-const CLI = path.join(path.resolve(__dirname, '..', '..'), 'dist', 'cli.js');
-
-function preflight(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('preflight checklist against a PostgreSQL server', function () {
   this.timeout(120_000);
@@ -35,20 +28,13 @@ describe('preflight checklist against a PostgreSQL server', function () {
   };
 
   before(async () => {
-    cluster = await startCluster();
-    const admin = await cluster.admin();
-    await admin.query(`ALTER SYSTEM SET log_statement = 'all'`);
-    await admin.query(`ALTER SYSTEM SET log_line_prefix = '[%a] '`);
-    await admin.query('SELECT pg_reload_conf()');
-    await admin.query(`CREATE ROLE deployer LOGIN PASSWORD 'Chk-Pass-55'`);
-    await admin.query('CREATE DATABASE prod OWNER deployer');
-    await admin.end();
-    db = new Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: 'prod' });
-    await db.connect();
+    const server = await startLiveServer('deployer', 'Chk-Pass-55', 'prod');
+    cluster = server.cluster;
+    db = await server.superuser();
     await db.query('SET ROLE deployer');
     await seedLiveDatabase(db);
     await db.query('RESET ROLE');
-    url = `postgresql://deployer:Chk-Pass-55@127.0.0.1:${cluster.port}/prod`;
+    url = server.url;
     folder = path.join(liveProject(), 'prisma', 'migrations', NAMES.tighten);
     file = path.join(folder, 'preflight-checklist.md');
   });

@@ -5,21 +5,13 @@
  * into its findings, with an estimate for the index build and a severity raised by lockTimeSeverity.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { startCluster, type Cluster } from './cluster';
+import type { Cluster } from './cluster';
+import { preflight, startLiveServer } from './live-server';
 import { liveProject, NAMES, seedLiveDatabase } from './live-seed';
 import { preflightStatements } from './statement-log';
-
-const CLI = path.join(path.resolve(__dirname, '..', '..'), 'dist', 'cli.js');
-
-function preflight(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 /** A project whose one migration builds an index on "Big" without CONCURRENTLY. */
 function bigProject(config: object): string {
@@ -40,16 +32,9 @@ describe('preflight stats and a size-aware check against a PostgreSQL server', f
   let url: string;
 
   before(async () => {
-    cluster = await startCluster();
-    const admin = await cluster.admin();
-    await admin.query(`ALTER SYSTEM SET log_statement = 'all'`);
-    await admin.query(`ALTER SYSTEM SET log_line_prefix = '[%a] '`);
-    await admin.query('SELECT pg_reload_conf()');
-    await admin.query(`CREATE ROLE deployer LOGIN PASSWORD 'Stats-Pass-77'`);
-    await admin.query('CREATE DATABASE prod OWNER deployer');
-    await admin.end();
-    const db = new Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: 'prod' });
-    await db.connect();
+    const server = await startLiveServer('deployer', 'Stats-Pass-77', 'prod');
+    cluster = server.cluster;
+    const db = await server.superuser();
     await db.query('SET ROLE deployer');
     await seedLiveDatabase(db);
     await db.query('CREATE TABLE "Big" ("id" SERIAL NOT NULL, "v" INTEGER, CONSTRAINT "Big_pkey" PRIMARY KEY ("id"))');
@@ -57,7 +42,7 @@ describe('preflight stats and a size-aware check against a PostgreSQL server', f
     await db.query('RESET ROLE');
     await db.query('ANALYZE');
     await db.end();
-    url = `postgresql://deployer:Stats-Pass-77@127.0.0.1:${cluster.port}/prod`;
+    url = server.url;
   });
 
   after(() => cluster?.stop());

@@ -3,21 +3,12 @@
  * be: applied, modified, failed, pending and missing-locally migrations, and drift made by hand.
  */
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { startCluster, type Cluster } from './cluster';
+import type { Cluster } from './cluster';
+import { preflight, startLiveServer } from './live-server';
 import { driftByHand, liveProject, NAMES, seedLiveDatabase } from './live-seed';
 import { preflightStatements } from './statement-log';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-
-function preflight(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 describe('preflight status on a PostgreSQL server', function () {
   this.timeout(120_000);
@@ -26,22 +17,15 @@ describe('preflight status on a PostgreSQL server', function () {
   let project: string;
 
   before(async () => {
-    cluster = await startCluster();
-    const admin = await cluster.admin();
-    await admin.query(`ALTER SYSTEM SET log_statement = 'all'`);
-    await admin.query(`ALTER SYSTEM SET log_line_prefix = '[%a] '`);
-    await admin.query('SELECT pg_reload_conf()');
-    await admin.query(`CREATE ROLE deployer LOGIN PASSWORD 'Dep-Pass-77'`);
-    await admin.query('CREATE DATABASE prod OWNER deployer');
-    await admin.end();
-    const su = new Client({ host: cluster.socketDir, port: cluster.port, user: 'postgres', database: 'prod' });
-    await su.connect();
+    const server = await startLiveServer('deployer', 'Dep-Pass-77', 'prod');
+    cluster = server.cluster;
+    const su = await server.superuser();
     await su.query('SET ROLE deployer');
     await seedLiveDatabase(su);
     await su.query('RESET ROLE');
     await driftByHand(su);
     await su.end();
-    url = `postgresql://deployer:Dep-Pass-77@127.0.0.1:${cluster.port}/prod`;
+    url = server.url;
     project = liveProject();
   });
 
