@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { analyzeProject } from '../../src/core/analysis/analyze-project';
+import { discoverProject } from '../../src/core/project/discover';
 import { parseSize, reviewLimits, tooManyBytes } from '../../src/core/text/review-limits';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -41,5 +43,22 @@ describe('review limits', () => {
     } finally {
       rmSync(project, { recursive: true, force: true });
     }
+  });
+
+  it('an unsaved editor buffer (an override) is held to the same limit as the file on disk: unreadable-file, not analysed', async function () {
+    this.timeout(30_000);
+    const shop = path.join(ROOT, 'examples', 'shop');
+    const project = discoverProject(shop);
+    const file = project.migrations.find((m) => m.sqlFile)!.sqlFile!;
+    // One byte over 1 MB, of statements that would otherwise be findings (drop-table on every line).
+    const line = 'DROP TABLE "Product";\n';
+    const big = line.repeat(Math.ceil((1024 * 1024 + 1) / line.length));
+    const { result } = await analyzeProject(project, { overrides: new Map([[file, big]]) });
+    const mine = result.findings.filter((f) => f.file === file);
+    assert.deepEqual(mine.map((f) => f.rule), ['unreadable-file']);
+    assert.match(mine[0].message, /is 1 MB, more than the 1 MB Preflight reviews in one file/);
+    // Within the limit, the buffer is reviewed as written.
+    const { result: small } = await analyzeProject(project, { overrides: new Map([[file, line]]) });
+    assert.ok(small.findings.some((f) => f.file === file && f.rule === 'drop-table'));
   });
 });

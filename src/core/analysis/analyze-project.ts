@@ -13,7 +13,8 @@ import { RULES } from '../rules/index';
 import { judgeOnLaterHistory } from '../rules/foreign-key-without-index';
 import type { AnalyzedStatement, FileReport, ProjectContext, Rule, SchemaContext } from '../rules/rule';
 import { ensureSqlParser } from '../sql/parser';
-import { readSourceFile, type UnreadableFile } from '../text/read-source-file';
+import { FILE_START, readSourceFile, type UnreadableFile } from '../text/read-source-file';
+import { tooManyBytes } from '../text/review-limits';
 import type { AnalysisResult, Finding, Severity } from '../types';
 import type { MigrationAnalysis, MigrationInput, SeverityOf } from './analyze-migration';
 import type { PersistentHistory } from './history';
@@ -64,7 +65,13 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
   const unreadable: UnreadableFile[] = [...project.unreadable];
   const read = (file: string): string | null => {
     const override = options.overrides?.get(file);
-    if (override !== undefined) return stripBom(override);
+    if (override !== undefined) {
+      // An unsaved buffer is held to the same review limit as the file on disk.
+      const tooLarge = tooManyBytes(Buffer.byteLength(override, 'utf8'));
+      if (!tooLarge) return stripBom(override);
+      unreadable.push({ file, kind: 'too-large', reason: tooLarge, range: FILE_START });
+      return null;
+    }
     const r = readSourceFile(file);
     if (r.ok) return r.text;
     unreadable.push(r.problem);
