@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { analyzeProject } from '../../src/core/analysis/analyze-project';
 import { discoverProject } from '../../src/core/project/discover';
 import { startPglite, type PgliteDatabase } from '../../src/core/trace/pglite-engine';
+import { sqlstateOf } from './support/pglite';
 import type { SourceRange } from '../../src/core/types';
 import { linesWords, unprovenByDryRun, unprovenSentences } from '../../src/core/trace/unproven';
 
@@ -21,15 +22,6 @@ function lineRange(line: number): SourceRange {
   return { startOffset: 0, endOffset: 1, start: { line, column: 1 }, end: { line, column: 2 } };
 }
 
-async function outcome(db: PgliteDatabase, sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-    return 'ok';
-  } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    return String((e as { code?: string }).code);
-  }
-}
 
 describe('what a dry run on empty tables cannot prove', function () {
   this.timeout(120_000);
@@ -63,10 +55,10 @@ describe('what a dry run on empty tables cannot prove', function () {
         await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
         await db.exec(c.setup);
         await db.exec('BEGIN');
-        assert.equal(await outcome(db, c.statement), 'ok', 'on the empty table');
+        assert.equal(await sqlstateOf(db, c.statement), 'ok', 'on the empty table');
         await db.exec('ROLLBACK');
         await db.exec(c.row);
-        assert.equal(await outcome(db, c.statement), c.sqlstate, 'with the row');
+        assert.equal(await sqlstateOf(db, c.statement), c.sqlstate, 'with the row');
         const u = unprovenByDryRun([{ rule: c.rule, severity: 'error', file: 'f', migration: 'm', range: lineRange(3), message: '', help: '' }], 'm');
         assert.match(u.failsOnRows[0]?.condition ?? '', new RegExp(`\\(${c.sqlstate}(\\)|,| or)`), `the words name ${c.sqlstate}`);
       });

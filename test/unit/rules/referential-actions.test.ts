@@ -7,19 +7,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { startPglite, type PgliteDatabase } from '../../../src/core/trace/pglite-engine';
+import { sqlstateOf } from '../support/pglite';
 import { lint } from '../support/lint';
 import { lintSchema } from '../support/lint-schema';
 
-/** The SQLSTATE a script fails with, or 'ok'; a failed transaction is rolled back. */
-async function outcome(db: PgliteDatabase, sql: string): Promise<string> {
-  try {
-    await db.exec(sql);
-    return 'ok';
-  } catch (e) {
-    await db.exec('ROLLBACK').catch(() => undefined);
-    return String((e as { code?: string }).code);
-  }
-}
 
 async function parentAndChild(db: PgliteDatabase, childColumn: string, action: string): Promise<void> {
   await db.exec(`DROP TABLE IF EXISTS "Child", "Parent";
@@ -41,38 +32,38 @@ describe('referential actions: what PostgreSQL does (PGlite)', function () {
 
   it('ON DELETE SET NULL on a NOT NULL column: deleting a parent that has children fails with 23502; one without children is deleted', async () => {
     await parentAndChild(db, 'NOT NULL', 'ON DELETE SET NULL');
-    assert.equal(await outcome(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23502');
-    assert.equal(await outcome(db, 'DELETE FROM "Parent" WHERE "id" = 2'), 'ok');
+    assert.equal(await sqlstateOf(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23502');
+    assert.equal(await sqlstateOf(db, 'DELETE FROM "Parent" WHERE "id" = 2'), 'ok');
   });
 
   it('RESTRICT and NO ACTION both refuse the delete, with SQLSTATE 23001 and 23503', async () => {
     await parentAndChild(db, '', 'ON DELETE RESTRICT');
-    assert.equal(await outcome(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23001');
+    assert.equal(await sqlstateOf(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23001');
     await parentAndChild(db, '', 'ON DELETE NO ACTION');
-    assert.equal(await outcome(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23503');
+    assert.equal(await sqlstateOf(db, 'DELETE FROM "Parent" WHERE "id" = 1'), '23503');
   });
 
   it('a statement that deletes the children together with the parent works under both', async () => {
     for (const action of ['RESTRICT', 'NO ACTION']) {
       await parentAndChild(db, '', `ON DELETE ${action}`);
-      assert.equal(await outcome(db, 'WITH c AS (DELETE FROM "Child" WHERE "parent_id" = 1) DELETE FROM "Parent" WHERE "id" = 1'), 'ok', action);
+      assert.equal(await sqlstateOf(db, 'WITH c AS (DELETE FROM "Child" WHERE "parent_id" = 1) DELETE FROM "Parent" WHERE "id" = 1'), 'ok', action);
     }
   });
 
   it('NO ACTION lets the delete through when a row with the same key is back by the end of the statement; RESTRICT does not', async () => {
     const swap = 'WITH d AS (DELETE FROM "Parent" WHERE "id" = 1 RETURNING "id") INSERT INTO "Parent" SELECT "id" FROM d';
     await parentAndChild(db, '', 'ON DELETE NO ACTION');
-    assert.equal(await outcome(db, swap), 'ok');
+    assert.equal(await sqlstateOf(db, swap), 'ok');
     await parentAndChild(db, '', 'ON DELETE RESTRICT');
-    assert.equal(await outcome(db, swap), '23001');
+    assert.equal(await sqlstateOf(db, swap), '23001');
   });
 
   it('a DEFERRABLE NO ACTION key can be checked at COMMIT; RESTRICT is checked at once even when deferred', async () => {
     const deferred = 'BEGIN; SET CONSTRAINTS ALL DEFERRED; DELETE FROM "Parent" WHERE "id" = 1; DELETE FROM "Child" WHERE "parent_id" = 1; COMMIT';
     await parentAndChild(db, '', 'ON DELETE NO ACTION DEFERRABLE');
-    assert.equal(await outcome(db, deferred), 'ok');
+    assert.equal(await sqlstateOf(db, deferred), 'ok');
     await parentAndChild(db, '', 'ON DELETE RESTRICT DEFERRABLE');
-    assert.equal(await outcome(db, deferred), '23001');
+    assert.equal(await sqlstateOf(db, deferred), '23001');
   });
 });
 
