@@ -93,7 +93,8 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
 
   const findings: Finding[] = [];
   const reported = analyses.filter((a) => !options.only || options.only.has(a.report.name));
-  for (const a of reported) findings.push(...judgedOnWholeHistory(a, analyses));
+  const canAddMigrations = project.migrationsDir !== null;
+  for (const a of reported) for (const f of judgedOnWholeHistory(a, analyses)) findings.push(canAddMigrations ? f : withoutNewMigrationFolders(f));
 
   // schema.prisma against the history and the base ref.
   let schema: PrismaSchemaModel | null = null;
@@ -172,6 +173,18 @@ function judgedOnWholeHistory(a: MigrationAnalysis, analyses: readonly Migration
     const sql = a.parsed.statements[f.statementIndex];
     return judgeOnLaterHistory(f, later, sql ? ({ index: sql.index, sql } as AnalyzedStatement) : undefined);
   });
+}
+
+/**
+ * A finding without the fixes that add a migration folder (moving a statement into a migration of
+ * its own, validating in a follow-up): a lone SQL file outside any Prisma project has no migrations
+ * folder to add one to. Its fixes that only edit the file itself stay.
+ */
+function withoutNewMigrationFolders(f: Finding): Finding {
+  if (!f.fixes?.some((x) => x.newFiles?.length)) return f;
+  const { fixes, ...rest } = f;
+  const kept = fixes.filter((x) => !x.newFiles?.length);
+  return kept.length ? { ...rest, fixes: kept } : rest;
 }
 
 /**

@@ -160,4 +160,22 @@ describe('issue 17: DO blocks, consequences on the final schema, a lone SQL file
     assert.deepEqual(result.findings.map((f) => f.rule).filter((r) => r === 'non-concurrent-index'), ['non-concurrent-index']);
     assert.ok(result.notices.some((n) => /not inside a Prisma project: reviewed as one migration with no known history/.test(n)));
   });
+
+  it('a lone SQL file has no migrations folder: no fix offers a new migration folder; fixes that edit the file itself stay', async () => {
+    const sql = 'ALTER TABLE "Post" ADD COLUMN "c" TEXT;\nCREATE INDEX "Post_b_idx" ON "Post"("b");\n';
+    const dir = mkdtempSync(path.join(tmpdir(), 'preflight-17-lone-fix-'));
+    writeFileSync(path.join(dir, 'diff.sql'), sql);
+    const [lone] = await checkProjects([path.join(dir, 'diff.sql')], { since: undefined, config: undefined, prismaVersion: '7.3.0' }, dir);
+    const fixesOf = (fs: typeof lone.findings) => fs.flatMap((f) => (f.fixes ?? []).map((x) => `${f.rule}: ${x.newFiles?.length ? 'new folder' : 'in place'}`)).sort();
+    assert.ok(lone.findings.some((f) => f.rule === 'non-concurrent-index'));
+    assert.deepEqual(fixesOf(lone.findings).filter((x) => x.endsWith('new folder')), []);
+    assert.ok(fixesOf(lone.findings).includes('lock-timeout-missing: in place'));
+    // The same file as a migration of a project: the move into a new migration folder is offered.
+    const project = mkdtempSync(path.join(tmpdir(), 'preflight-17-project-fix-'));
+    mkdirSync(path.join(project, 'prisma/migrations/20250101000000_m'), { recursive: true });
+    writeFileSync(path.join(project, 'prisma/migrations/migration_lock.toml'), 'provider = "postgresql"\n');
+    writeFileSync(path.join(project, 'prisma/migrations/20250101000000_m/migration.sql'), sql);
+    const { result } = await analyzeProject(discoverProject(project, { prismaVersion: '7.3.0' }));
+    assert.ok(fixesOf(result.findings).includes('non-concurrent-index: new folder'));
+  });
 });
