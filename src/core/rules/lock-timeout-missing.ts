@@ -1,3 +1,4 @@
+import type { TableLock } from '../types';
 import { describeLocks, isExistingTable, notInHistoryNote, unknownIndexDropLock } from './helpers';
 import { defineRule } from './rule';
 import { lockTimeoutFix } from './support/fixes';
@@ -13,7 +14,7 @@ export default defineRule({
     summary: 'A statement takes ACCESS EXCLUSIVE on an existing table with no `lock_timeout` set before it',
     docs: {
       whatItDoes:
-        'Flags a statement that takes an ACCESS EXCLUSIVE lock on a table that existed before this migration when no `SET lock_timeout` (or `SET LOCAL lock_timeout`, or `set_config(\'lock_timeout\', ...)`) with a non-zero value is in effect: earlier in the same transaction for `SET LOCAL`, earlier on the connection for a plain `SET` (until a `RESET`). A `SET LOCAL` that runs outside a transaction block (Prisma ≥ 7.4 runs statements one by one) does not count. To keep the list short, one finding covers every later statement that the same `SET` would cover: the message lists their lines.',
+        'Flags a statement that takes an ACCESS EXCLUSIVE lock on a table that existed before this migration when no `SET lock_timeout` (or `SET LOCAL lock_timeout`, or `set_config(\'lock_timeout\', ...)`) with a non-zero value is in effect: earlier in the same transaction for `SET LOCAL`, earlier on the connection for a plain `SET` (until a `RESET`). A `SET LOCAL` that runs outside a transaction block (Prisma ≥ 7.4 runs statements one by one) does not count. To keep the list short, one finding covers every later statement that the same `SET` would cover: the message lists their lines. A lock that only a branch of a `DO` block takes (an `IF`, `CASE` or loop body, an exception handler) is one the statement may take: the message says so.',
       whyIsThisBad:
         'An ACCESS EXCLUSIVE lock has to wait for every running query on the table, including a long report or a forgotten open transaction. While it waits, every new query on the table — reads included — queues behind it, so a statement that would take milliseconds can stall the application for as long as the longest query runs. A `lock_timeout` makes the statement give up instead (the deploy fails and can simply be retried).',
       setup: 'CREATE TABLE "Post" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));',
@@ -64,7 +65,7 @@ export default defineRule({
       const key = inTransaction(i) && group ? group : 'session';
       if (open && (open.key === key || open.key === 'session')) open.more.push(i);
       else {
-        open = { key, first: i, lock: described, plural: locks.length > 1, note: locks.length ? notInHistoryNote(ctx, st, locks[0].table) : '', more: [] };
+        open = { key, first: i, takes: locks.length ? takesWords(locks) : `takes an ${described}`, plural: locks.length > 1, note: locks.length ? notInHistoryNote(ctx, st, locks[0].table) : '', more: [] };
         groups.push(open);
       }
     }
@@ -80,7 +81,7 @@ export default defineRule({
       const fix = lockTimeoutFix(ctx, st);
       ctx.report({
         statement: g.first,
-        message: `This statement takes ${g.plural ? '' : 'an '}${g.lock} with no lock_timeout set: while it waits for running queries on ${g.plural ? 'these tables, every new query on them' : 'the table, every new query on it'} queues behind it.${g.note}${more}`,
+        message: `This statement ${g.takes} with no lock_timeout set: while it waits for running queries on ${g.plural ? 'these tables, every new query on them' : 'the table, every new query on it'} queues behind it.${g.note}${more}`,
         help: `${fix.title.replace(/^Insert/, 'Add')}${/RESET/.test(fix.edits.map((e) => e.newText).join('')) ? ', and RESET lock_timeout; at the end of the file' : ''}.`,
         fixes: [fix],
       });
@@ -88,10 +89,25 @@ export default defineRule({
   },
 });
 
+/**
+ * "takes an ACCESS EXCLUSIVE lock on "Post" (...)"; a lock that only a branch of a DO block takes
+ * (an IF, CASE or loop body, an exception handler) "may" be taken, and the words say when.
+ */
+function takesWords(locks: readonly TableLock[]): string {
+  const sure = locks.filter((l) => !l.may);
+  const maybe = locks.filter((l) => l.may);
+  const phrase = (ls: readonly TableLock[]) => `${ls.length > 1 ? '' : 'an '}${describeLocks(ls)}`;
+  const when = `if the branch of its DO block that takes ${maybe.length > 1 ? 'them' : 'it'} runs`;
+  if (!maybe.length) return `takes ${phrase(sure)}`;
+  if (!sure.length) return `may take ${phrase(maybe)}, only ${when},`;
+  return `takes ${phrase(sure)}, and ${phrase(maybe)} ${when},`;
+}
+
 interface Uncovered {
   key: number[] | 'session';
   first: number;
-  lock: string;
+  /** What the first statement takes, as a verb phrase. */
+  takes: string;
   plural: boolean;
   /** Said of a table no migration creates (it may hold rows). */
   note: string;

@@ -44,7 +44,8 @@ export default defineRule({
       for (const l of st.facts.locks) {
         if (rank(l.mode) < BLOCKS_WRITES || !isExistingTable(ctx, st, l.table)) continue;
         const prev = held.get(l.table);
-        if (!prev || rank(l.mode) > rank(prev.mode)) held.set(l.table, { mode: l.mode, statement: st.index });
+        // A lock certainly held wins over one only a branch of a DO block may have taken.
+        if (!prev || rank(l.mode) > rank(prev.mode) || (prev.may && !l.may && rank(l.mode) === rank(prev.mode))) held.set(l.table, { mode: l.mode, statement: st.index, ...(l.may ? { may: true } : {}) });
       }
       // DROP INDEX of an index no migration creates locks a table nobody can name: held all the same.
       const unknownTable = unknownIndexDropLock(ctx, st);
@@ -58,6 +59,8 @@ interface Held {
   mode: LockMode;
   statement: number;
   words?: string;
+  /** Taken only in a branch of a DO block: held only if that branch ran. */
+  may?: boolean;
 }
 
 function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held: ReadonlyMap<string, Held>): void {
@@ -69,7 +72,7 @@ function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held
   const others = still.length > 1 ? ` (and locks on ${still.length - 1} more table${still.length > 2 ? 's' : ''})` : '';
   ctx.report({
     statement: st.index,
-    message: `While this statement ${slow}, the ${h.words ?? describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${others}. ${sharedTransactionReason(ctx, st.index)}.`,
+    message: `While this statement ${slow}, the ${h.words ?? describeLock({ table, mode: h.mode })} taken on line ${lineOf(ctx, h.statement)} is still held${h.may ? ' if the branch of the DO block that takes it ran' : ''}${others}. ${sharedTransactionReason(ctx, st.index)}.`,
     help: 'Move the slow statement (or the one that takes the lock) into a migration folder of its own, so the lock ends before the slow work starts.',
   });
 }

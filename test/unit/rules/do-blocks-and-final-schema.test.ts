@@ -77,6 +77,24 @@ describe('issue 17: DO blocks, consequences on the final schema, a lone SQL file
       assert.deepEqual(await observedLocks(db, INIT, GUARDED_FK), claimed(facts));
     });
 
+    it('a lock only a branch takes: lock-timeout-missing and locks-accumulate say "may" / "if the branch ... ran"; pg_locks shows the lock only when the branch runs', async () => {
+      const branchAdd = `DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'Post' AND column_name = 'c') THEN
+    ALTER TABLE "Post" ADD COLUMN "c" TEXT;
+  END IF;
+END $$;`;
+      const [timeout] = await lint(branchAdd, { setup: INIT, rules: ['lock-timeout-missing'] });
+      assert.match(timeout.message, /^This statement may take an ACCESS EXCLUSIVE lock on "Post" \(blocks all reads and writes\), only if the branch of its DO block that takes it runs, with no lock_timeout set: /);
+      const [accumulate] = await lint(`${branchAdd}\nCREATE INDEX "User_id_idx" ON "User"("id");`, { setup: INIT, rules: ['locks-accumulate'] });
+      assert.match(accumulate.message, /the ACCESS EXCLUSIVE lock on "Post" \(blocks all reads and writes\) taken on line 1 is still held if the branch of the DO block that takes it ran\./);
+      // A statement that certainly takes the lock still says "takes".
+      const [plain] = await lint('ALTER TABLE "Post" ADD COLUMN "c" TEXT;', { setup: INIT, rules: ['lock-timeout-missing'] });
+      assert.match(plain.message, /^This statement takes an ACCESS EXCLUSIVE lock on "Post"/);
+      // PostgreSQL: the branch runs (no column "c" yet): ACCESS EXCLUSIVE on "Post"; it does not: no lock on "Post".
+      assert.deepEqual(await observedLocks(db, INIT, branchAdd), ['public.Post:AccessExclusiveLock']);
+      assert.deepEqual(await observedLocks(db, `${INIT}\nALTER TABLE "Post" ADD COLUMN "c" TEXT;`, branchAdd), []);
+    });
+
     it('rules apply to the statement inside the body, at its exact range, saying it runs in a branch', async () => {
       const findings = await lint(GUARDED_FK, { setup: INIT, rules: ['foreign-key-validation', 'foreign-key-without-index'] });
       const fk = findings.find((f) => f.rule === 'foreign-key-validation')!;
