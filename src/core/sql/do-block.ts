@@ -204,6 +204,26 @@ function readRelative(s: PgNode, text: string): RelativeReading {
         if (q !== null) expression(q.replace(/^SELECT /, ''), branch, line);
         return;
       }
+      case 'PLpgSQL_stmt_assign': {
+        // `target := expr` (or `target = expr`) runs SELECT expr.
+        const q = expr(n.expr);
+        const target = q === null ? null : ASSIGNMENT_TARGET.exec(q);
+        if (q !== null && target) condition({ PLpgSQL_expr: { query: q.slice(target[0].length) } }, branch, line);
+        return;
+      }
+      case 'PLpgSQL_stmt_raise':
+        for (const p of n.params ?? []) condition(p, branch, line);
+        for (const o of n.options ?? []) condition(o.PLpgSQL_raise_option?.expr, branch, line);
+        return;
+      case 'PLpgSQL_stmt_assert':
+        condition(n.cond, branch, line);
+        condition(n.message, branch, line);
+        return;
+      case 'PLpgSQL_stmt_exit':
+      case 'PLpgSQL_stmt_return':
+      case 'PLpgSQL_stmt_return_next':
+        condition(n.cond ?? n.expr, branch, line);
+        return;
       case 'PLpgSQL_stmt_dynexecute':
         return execute(n.query, branch, line);
       case 'PLpgSQL_stmt_dynfors':
@@ -272,9 +292,26 @@ function readRelative(s: PgNode, text: string): RelativeReading {
     out.dynamic.push({ start: Math.max(0, at), end: at < 0 ? text.length : at + q.length, text: q });
   };
 
+  // DECLARE defaults, evaluated when their block is entered: always for the outermost block (before
+  // the body's first BEGIN), else only when the nested block runs.
+  const firstBegin = bodyStart < 0 ? -1 : text.slice(bodyStart).search(/\bBEGIN\b/i);
+  for (const f of Array.isArray(funcs) ? funcs : [funcs]) {
+    for (const d of (f as PgNode)?.PLpgSQL_function?.datums ?? []) {
+      const datum = Object.values(d as PgNode)[0] as PgNode | undefined;
+      const q = expr(datum?.default_val);
+      if (q === null || !/\b(select|from)\b/i.test(q)) continue;
+      const at = locate(q, datum?.lineno);
+      const outer = at >= 0 && firstBegin >= 0 && at < bodyStart + firstBegin;
+      expression(q, outer ? 'always' : 'alternative', datum?.lineno);
+    }
+  }
+  cursor = bodyStart < 0 ? 0 : bodyStart;
   visit(funcs, 'always', 1);
   return out;
 }
+
+/** The target of a PL/pgSQL assignment (`n :=`, `r.field =`, `a[1] :=`): PL/pgSQL runs the rest as `SELECT <rest>`. */
+const ASSIGNMENT_TARGET = /^\s*(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*)|\s*\[[^\]]*\])*\s*:?=\s*/;
 
 const BRANCH_ORDER: DoBranch[] = ['always', 'guarded', 'alternative'];
 function worse(a: DoBranch, b: DoBranch): DoBranch {

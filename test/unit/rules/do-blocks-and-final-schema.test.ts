@@ -95,6 +95,30 @@ END $$;`;
       assert.deepEqual(await observedLocks(db, `${INIT}\nALTER TABLE "Post" ADD COLUMN "c" TEXT;`, branchAdd), []);
     });
 
+    it('expressions PL/pgSQL runs as queries are read for locks: assignments, PERFORM, SELECT ... INTO, DECLARE defaults, RAISE; pg_locks agrees with each claim', async () => {
+      const cases: [string, string[]][] = [
+        ['DO $$ DECLARE n integer; BEGIN n := (SELECT count(*) FROM "Post"); END $$;', ['public.Post:AccessShareLock']],
+        ['DO $$ DECLARE n integer; BEGIN n = count(*) FROM "Post"; END $$;', ['public.Post:AccessShareLock']],
+        ['DO $$ DECLARE r record; BEGIN SELECT 1 AS x INTO r; r.x := (SELECT max("id") FROM "User"); END $$;', ['public.User:AccessShareLock']],
+        ['DO $$ BEGIN PERFORM 1 FROM "Post" FOR UPDATE; END $$;', ['public.Post:RowShareLock']],
+        ['DO $$ DECLARE n integer; BEGIN SELECT count(*) INTO n FROM "Post"; END $$;', ['public.Post:AccessShareLock']],
+        ['DO $$ DECLARE n integer; BEGIN SELECT "id" INTO n FROM "Post" FOR UPDATE; END $$;', ['public.Post:RowShareLock']],
+        ['DO $$ DECLARE n integer := (SELECT count(*) FROM "User"); BEGIN NULL; END $$;', ['public.User:AccessShareLock']],
+        [`DO $$ BEGIN RAISE NOTICE '%', (SELECT count(*) FROM "User"); END $$;`, ['public.User:AccessShareLock']],
+      ];
+      for (const [sql, expected] of cases) {
+        const [facts] = await factsOf(INIT, sql);
+        assert.deepEqual(claimed(facts), expected, sql);
+        assert.ok(facts.locks.every((l) => !l.may), sql);
+        assert.deepEqual(await observedLocks(db, INIT, sql), expected, `pg_locks for ${sql}`);
+      }
+      // In a branch, the assignment's lock is one the block may take; the inner statement is the expression, at its place.
+      const inBranch = 'DO $$ DECLARE n integer; BEGIN IF random() > 2 THEN n := (SELECT count(*) FROM "Post"); END IF; END $$;';
+      const [facts] = await factsOf(INIT, inBranch);
+      assert.deepEqual(facts.locks, [{ table: 'public.Post', mode: 'AccessShareLock', may: true }]);
+      assert.deepEqual(await observedLocks(db, INIT, inBranch), [], 'the branch does not run: no lock');
+    });
+
     it('rules apply to the statement inside the body, at its exact range, saying it runs in a branch', async () => {
       const findings = await lint(GUARDED_FK, { setup: INIT, rules: ['foreign-key-validation', 'foreign-key-without-index'] });
       const fk = findings.find((f) => f.rule === 'foreign-key-validation')!;
