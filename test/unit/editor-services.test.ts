@@ -3,7 +3,8 @@
  * that VS Code and the language server show, computed from examples/shop through a plain host.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { codeActionsFor } from '../../src/editor/code-actions';
 import { loadCore } from '../../src/editor/core-loader';
@@ -105,5 +106,80 @@ describe('editor services over examples/shop', function () {
     assert.equal(EditorSettings.fromObject({ 'problems.scope': 'all' }).problemsScope, 'all');
     assert.deepEqual(EditorSettings.fromObject({ rules: { 'drop-table': 'off', x: 'loud' } }).rules, { 'drop-table': 'off' });
     assert.equal(EditorSettings.fromObject(null).analysisDelayMs, 250);
+  });
+});
+
+describe('editor services: the hover of a DO block', function () {
+  this.timeout(30000);
+  const INIT = `CREATE TABLE "User" ("id" INTEGER NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Post" ("id" INTEGER NOT NULL, "authorId" INTEGER, "b" TEXT, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));
+`;
+  const DO_BLOCKS = `DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'Post_authorId_fkey') THEN
+    ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id");
+  END IF;
+END $$;
+
+DO $$
+BEGIN
+  CASE WHEN (SELECT count(*) FROM "User") > 0 THEN
+    ALTER TABLE "User" ADD COLUMN "c" TEXT;
+  ELSE
+    NULL;
+  END CASE;
+END $$;
+
+DO $$
+BEGIN
+  EXECUTE format('CREATE INDEX %I ON "Post" ("b")', 'Post_b_idx');
+END $$;
+`;
+  let root: string;
+  let file: string;
+  let analyzer: WorkspaceAnalyzer;
+  before(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'pf-editor-do-'));
+    const migrations = path.join(root, 'prisma', 'migrations');
+    mkdirSync(path.join(migrations, '20250101000000_init'), { recursive: true });
+    mkdirSync(path.join(migrations, '20250102000000_do_blocks'));
+    writeFileSync(path.join(migrations, 'migration_lock.toml'), 'provider = "postgresql"\n');
+    writeFileSync(path.join(migrations, '20250101000000_init', 'migration.sql'), INIT);
+    file = path.join(migrations, '20250102000000_do_blocks', 'migration.sql');
+    writeFileSync(file, DO_BLOCKS);
+    analyzer = new WorkspaceAnalyzer({
+      log: quiet,
+      isTrusted: () => false,
+      workspaceFolders: () => [root],
+      workspaceFolderOf: () => root,
+      settingsFor: () => EditorSettings.fromObject({ prismaVersion: '7.3.0' }),
+      findProjectMarkers: async () => [path.join(migrations, 'migration_lock.toml')],
+      openDocuments: () => [{ file, version: 1, dirty: false, text: () => DO_BLOCKS }],
+    });
+    await analyzer.discoverAll();
+    await analyzer.idle();
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  const hoverOn = async (line: string) => {
+    const offset = DO_BLOCKS.indexOf(line) + 2;
+    return hoverAt(await loadCore(), analyzer.sessionOf(file)!, file, 1, offset)!.markdown;
+  };
+
+  it('a lock taken only in an IF branch: the hover says it is taken only if the branch runs', async () => {
+    const md = await hoverOn('ALTER TABLE "Post" ADD CONSTRAINT');
+    assert.match(md, /- \*\*SHARE ROW EXCLUSIVE\*\* on `"Post"`: [^\n]* \(only if the branch of the DO block that takes it runs\)\.\n/);
+    assert.match(md, /- \*\*SHARE ROW EXCLUSIVE\*\* on `"User"`: [^\n]* \(only if the branch of the DO block that takes it runs\)\.\n/);
+  });
+
+  it('a lock taken only in a CASE branch says so too', async () => {
+    const md = await hoverOn('ALTER TABLE "User" ADD COLUMN "c"');
+    assert.match(md, /- \*\*ACCESS EXCLUSIVE\*\* on `"User"`: blocks all reads and writes [^\n]* \(only if the branch of the DO block that takes it runs\)\.\n/);
+    assert.doesNotMatch(md, /Uncertain/);
+  });
+
+  it('dynamic EXECUTE: the hover shows why Preflight cannot tell, with Markdown escaped', async () => {
+    const md = await hoverOn("EXECUTE format('CREATE INDEX");
+    assert.match(md, /- \*\*Uncertain:\*\* the DO block runs dynamic SQL \(EXECUTE of format\('CREATE INDEX %I ON "Post" \("b"\)', 'Post\\_b\\_idx'\)\), which Preflight cannot read ahead: what it locks or changes is not known\.\n/);
   });
 });
