@@ -27,7 +27,7 @@ import { checklistAgainstDatabase } from './live/checklist-live';
 import { liveChoice } from './live/live-options';
 import { readStatsFileOption, sizesRecordFromStats } from './live/size-options';
 import { checklistJson, type CheckPhase } from '../core/live/checks';
-import { UsageError } from './usage-error';
+import { Interrupted, UsageError } from './usage-error';
 import { InputError } from '../core/input-error';
 import { fileErrorWords } from '../core/text/read-source-file';
 
@@ -103,6 +103,7 @@ export async function main(argvIn: string[], io: Io): Promise<number> {
       }
     }
   } catch (e) {
+    if (e instanceof Interrupted) return e.code;
     io.stderr(describeError(e, debug));
     return 2;
   }

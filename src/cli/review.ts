@@ -4,7 +4,6 @@
  * the notices on stderr and the exit code.
  */
 import * as path from 'node:path';
-import { InputError } from '../core/input-error';
 import { EXACT_VERSION_PATTERN } from '../core/project/config';
 import { statsByTable } from '../core/sizes/table-stats';
 import type { AnalysisResult, Finding, Severity } from '../core/types';
@@ -16,7 +15,7 @@ import type { FailOn } from './options/command-specs';
 import type { ParsedCommand } from './options/option-table';
 import { tableStatsFor } from './live/size-options';
 import { isSelected, parseRuleSelection } from './rule-selection';
-import { UsageError } from './usage-error';
+import { Interrupted, UsageError } from './usage-error';
 
 export interface Review {
   /** One result per project, the rule selection applied. */
@@ -40,7 +39,7 @@ export async function runReview(parsed: ParsedCommand, io: Io): Promise<Review> 
   };
   // Sizes (--stats-file, --database-url): read before the analysis, so a bad file fails at once.
   const stats = await tableStatsFor(values, io);
-  if (stats && 'interrupted' in stats) throw new InputError('interrupted while reading the table sizes');
+  if (stats && 'interrupted' in stats) throw new Interrupted(stats.interrupted);
   if (stats) options.tableStats = statsByTable(stats);
   const targets = (positionals.length ? positionals : ['.']).map((p) => path.resolve(io.cwd, p));
   const results = (await checkProjects(targets, options, io.cwd)).map((r) => ({ ...r, findings: r.findings.filter((f) => isSelected(selection, f)) }));

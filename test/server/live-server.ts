@@ -3,7 +3,7 @@
  * its application name (so a test can show that Preflight sent nothing but reads), a role owning
  * one database, and the built CLI run as a user runs it.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { startCluster, type Cluster } from './cluster';
@@ -14,6 +14,16 @@ const CLI = path.join(path.resolve(__dirname, '..', '..'), 'dist', 'cli.js');
 export function preflight(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The same, started in the background: the child (to signal it) and its end. */
+export function startPreflight(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1', ...env } });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  return { child, done: new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err }))) };
 }
 
 export interface LiveServer {

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Cluster } from './cluster';
-import { preflight, startLiveServer } from './live-server';
+import { preflight, startLiveServer, startPreflight, type LiveServer } from './live-server';
 import { liveProject, NAMES, seedLiveDatabase } from './live-seed';
 import { preflightStatements } from './statement-log';
 
@@ -30,9 +30,10 @@ describe('preflight stats and a size-aware check against a PostgreSQL server', f
   this.timeout(180_000);
   let cluster: Cluster;
   let url: string;
+  let server: LiveServer;
 
   before(async () => {
-    const server = await startLiveServer('deployer', 'Stats-Pass-77', 'prod');
+    server = await startLiveServer('deployer', 'Stats-Pass-77', 'prod');
     cluster = server.cluster;
     const db = await server.superuser();
     await db.query('SET ROLE deployer');
@@ -64,6 +65,30 @@ describe('preflight stats and a size-aware check against a PostgreSQL server', f
     for (const secret of ['Stats-Pass-77', 'deployer', '127.0.0.1', String(cluster.port), 'prod']) assert.ok(!r.out.includes(secret), `stats output holds ${secret}`);
     // No row data: the seed's e-mail addresses and notes never appear.
     assert.ok(!/@|example/.test(r.out));
+  });
+
+  it('SIGINT while check --database-url waits for the sizes: the read is cancelled on the server, exit 130', async () => {
+    const holder = await server.superuser();
+    const watcher = await server.superuser(); // pg_stat_activity is read once per transaction: the holder's view would never change
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE "Big" IN ACCESS EXCLUSIVE MODE'); // a migration holding the table: the size read queues behind it
+      const { child, done } = startPreflight(['check', bigProject({}), '--database-url', url, '--lock-timeout', '60', '--statement-timeout', '60']);
+      const waiting = async () => (await watcher.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'preflight' AND wait_event_type = 'Lock'`)).rows[0].n as number;
+      for (let k = 0; k < 300 && (await waiting()) === 0; k++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await waiting(), 1, 'the size read never queued behind the lock');
+      child.kill('SIGINT');
+      const r = await done;
+      assert.equal(r.code, 130, r.err);
+      assert.equal(r.err.trim(), 'preflight: interrupted by SIGINT; the running read was cancelled');
+      assert.equal(r.out, '');
+      for (let k = 0; k < 50 && (await waiting()) > 0; k++) await new Promise((r2) => setTimeout(r2, 100));
+      assert.equal(await waiting(), 0, 'the read still waits on the server');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+      await watcher.end();
+    }
   });
 
   it('stats without a URL is a one-line usage error', () => {

@@ -10,12 +10,17 @@ import type { Io } from '../main';
 
 const s = (ms: number) => `${ms / 1000} s`;
 
-export const LIVE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'database-url', type: 'string', value: '<url>', description: 'The database to read, read-only (default: PREFLIGHT_DATABASE_URL). A read replica of production is the right target' },
-  { name: 'database-url-env', type: 'string', value: '<name>', description: "Read the URL from this environment variable instead, e.g. DATABASE_URL (the project's own variable is read only when named here)" },
+/** The timeouts of every live read (status, stats, checklist, and the size reads of check and comment). */
+export const LIVE_TIMEOUT_OPTIONS: readonly OptionSpec[] = [
   { name: 'connect-timeout', type: 'string', value: '<s>', description: `Seconds to wait for the connection (default: ${s(DEFAULT_LIVE_TIMEOUTS.connectTimeoutMs)})` },
   { name: 'statement-timeout', type: 'string', value: '<s>', description: `statement_timeout of every read; a slower query is cancelled and reported as timed out (default: ${s(DEFAULT_LIVE_TIMEOUTS.statementTimeoutMs)})` },
   { name: 'lock-timeout', type: 'string', value: '<s>', description: `lock_timeout of every read: a read never queues behind a lock for longer (default: ${s(DEFAULT_LIVE_TIMEOUTS.lockTimeoutMs)})` },
+];
+
+export const LIVE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'database-url', type: 'string', value: '<url>', description: 'The database to read, read-only (default: PREFLIGHT_DATABASE_URL). A read replica of production is the right target' },
+  { name: 'database-url-env', type: 'string', value: '<name>', description: "Read the URL from this environment variable instead, e.g. DATABASE_URL (the project's own variable is read only when named here)" },
+  ...LIVE_TIMEOUT_OPTIONS,
 ];
 
 export const LIVE_EPILOG = 'Every read runs in BEGIN READ ONLY with application_name preflight and the timeouts above; docs/live-database.md lists each query.';

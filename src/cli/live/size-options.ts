@@ -14,7 +14,7 @@ import { describeTableSize, parseStatsFile, statsByTable, type StatsFile } from 
 import type { Io } from '../main';
 import type { OptionSpec } from '../options/option-table';
 import { UsageError } from '../usage-error';
-import { liveChoice, withLiveSession } from './live-options';
+import { LIVE_TIMEOUT_OPTIONS, liveChoice, withLiveSession } from './live-options';
 
 export const STATS_FILE_OPTION: OptionSpec = {
   name: 'stats-file',
@@ -27,6 +27,7 @@ export const SIZE_OPTIONS: readonly OptionSpec[] = [
   STATS_FILE_OPTION,
   { name: 'database-url', type: 'string', value: '<url>', description: 'Read the table sizes from this database instead, read-only (as preflight stats does)' },
   { name: 'database-url-env', type: 'string', value: '<name>', description: 'Read that URL from this environment variable, e.g. PREFLIGHT_DATABASE_URL or DATABASE_URL' },
+  ...LIVE_TIMEOUT_OPTIONS,
 ];
 
 /** The stats file named by --stats-file. @throws InputError (one line) when it cannot be read or is not one. */
