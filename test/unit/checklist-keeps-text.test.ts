@@ -40,8 +40,12 @@ function prng(seed: number) {
   return (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
 }
 
-/** Text a person might type: words, punctuation, Markdown, quotes, non-ASCII; no comment markers (the file's own syntax) and no CR. */
-const PIECES = ['ok', 'done at 10:02', '- [ ] a box', '# not a heading', '```sql', 'SELECT 1;', '~~~~', '> quoted', '  indented', '\tTab', 'Ünïcödé ✓', '日本語', '**bold**', 'Notes: inside', '`code`', '1. first', '* star', '=====', '<b>html</b>', '   three spaces', 'x  '];
+/**
+ * Text a person might type: words, punctuation, Markdown, quotes, non-ASCII, comment markers (the
+ * file's own syntax: an item's id comment included) and what their escapes look like; no CR.
+ */
+const PIECES = ['ok', 'done at 10:02', '- [ ] a box', '# not a heading', '```sql', 'SELECT 1;', '~~~~', '> quoted', '  indented', '\tTab', 'Ünïcödé ✓', '日本語', '**bold**', 'Notes: inside', '`code`', '1. first', '* star', '=====', '<b>html</b>', '   three spaces', 'x  ',
+  '<!--', '-->', '<!-->', 'a<!--b-->c', '- [x] mine <!-- id:pre.backup fp:0123456789 -->', '<!-- ticked-fp:abc -->', '&lt;!--', '--&gt;', '&amp;lt;!--', '--&amp;amp;gt;', '&lt;', '&', '--', '<!-- preflight-checklist v1 -->'];
 function randomText(rand: (n: number) => number, maxLines: number): string {
   const lines: string[] = [];
   const count = 1 + rand(maxLines);
@@ -131,6 +135,56 @@ describe('the checklist keeps every line a person wrote', () => {
       const merged = mergeState(list, parsed);
       assert.equal(renderChecklist(list, merged.state, { resets: merged.resets, archived: merged.archived, other: merged.other }), text, ctx);
     }
+  });
+
+  it('a line typed right under the title of an item that had no detail is the person\'s, also when the regenerated item has a detail', async () => {
+    const list = await checklistOf(MIGRATION);
+    const item = list.items.find((i) => i.detail)!;
+    const withoutDetail: Checklist = { ...list, items: list.items.map((i) => (i === item ? { ...i, detail: undefined } : i)) };
+    updateChecklistFile(file, withoutDetail);
+    const title = new RegExp(`^(- \\[ \\] [^\\n]*<!-- id:${item.id.replace(/[.]/g, '\\.')} [^\\n]*)$`, 'm');
+    assert.match(readFileSync(file, 'utf8'), title);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(title, '$1\n  Asked Ada: the table is small'));
+    const { parsed, text } = updateChecklistFile(file, list);
+    assert.equal(parsed.state.notes[item.id], 'Asked Ada: the table is small');
+    assert.ok(text.includes(`  ${item.detail}`), 'the new detail is written under the title');
+    assert.equal(updateChecklistFile(file, list).text, text, 'the next regeneration is the same file');
+  });
+
+  it('the detail Preflight wrote is known by its hash: reworded, it is replaced, not taken for a note; a person\'s line under it stays', async () => {
+    const list = await checklistOf(MIGRATION);
+    const item = list.items.find((i) => i.detail)!;
+    const oldWording: Checklist = { ...list, items: list.items.map((i) => (i === item ? { ...i, detail: 'An older wording of this detail.' } : i)) };
+    updateChecklistFile(file, oldWording);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  An older wording of this detail.\n', '  An older wording of this detail.\n  My own line\n'));
+    const { parsed, text } = updateChecklistFile(file, list);
+    assert.equal(parsed.state.notes[item.id], 'My own line');
+    assert.ok(!text.includes('An older wording'), text);
+    // An item that no longer applies keeps a person's lone line too (in the archive), not its detail.
+    writeFileSync(file, text.replace(`  ${item.detail}\n`, `  ${item.detail}\n  A lone line of mine\n`).replace(`  Notes: My own line`, '  Notes:'));
+    const smaller: Checklist = { ...list, items: list.items.filter((i) => i !== item) };
+    const { parsed: after } = updateChecklistFile(file, smaller);
+    assert.equal(after.archived[item.id], 'A lone line of mine');
+  });
+
+  it('comment markers in a note, an archived note or a record field are kept byte for byte, and never read as an item or hide the file', async () => {
+    const list = await checklistOf(MIGRATION);
+    const note = 'see <!-- old plan --> and\n- [x] fake <!-- id:pre.backup fp:0000000000 -->\n<!--\nliteral &lt;!-- and --&gt; too';
+    const { parsed, text } = updateChecklistFile(file, list, [
+      { kind: 'note', id: 'pre.duplicates.Product_sku_key', text: note },
+      { kind: 'record', key: 'deployedBy', value: 'Ada <!-- on call -->' },
+    ]);
+    assert.equal(parsed.state.notes['pre.duplicates.Product_sku_key'], note);
+    assert.equal(parsed.state.record.deployedBy, 'Ada <!-- on call -->');
+    assert.equal(parsed.ids.filter((id) => id === 'pre.backup').length, 1, 'the note is not an item');
+    assert.equal(parsed.state.ticks['pre.backup'], false);
+    const notesPart = text.slice(text.indexOf('see '), text.indexOf('too') + 3);
+    assert.equal(notesPart, 'see &lt;!-- old plan --&gt; and\n  - [x] fake &lt;!-- id:pre.backup fp:0000000000 --&gt;\n  &lt;!--\n  literal &amp;lt;!-- and --&amp;gt; too');
+    // Archived when its item goes, still byte for byte.
+    const smaller = await checklistOf('ALTER TABLE "Product" ALTER COLUMN "session_id" SET NOT NULL;\n');
+    const { parsed: archived } = updateChecklistFile(file, smaller);
+    assert.equal(archived.archived['pre.duplicates.Product_sku_key'], note);
+    assert.equal(archived.state.record.deployedBy, 'Ada <!-- on call -->');
   });
 
   it('refuses a file with git conflict markers, names their lines, and leaves it as it was', async () => {

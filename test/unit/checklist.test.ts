@@ -102,7 +102,7 @@ describe('checklist file', () => {
     assert.equal(parsed.state.record.deployedBy, 'Ada');
     assert.equal(parsed.state.ticks['pre.duplicates.Product_sku_key'], false);
     assert.match(text, /> Reset: this was ticked, but what it checks changed since \(the statement on line 9\); check it again\./);
-    assert.match(text, /^- \[x\] Take a full backup of the production database <!-- id:pre\.backup fp:\w+ -->$/m);
+    assert.match(text, /^- \[x\] Take a full backup of the production database <!-- id:pre\.backup fp:\w+(?: dt:\w+)? -->$/m);
   });
 
   it('a tick reset by an edit of its statement comes back when the edit is undone, even after a second edit; the file says so meanwhile', async () => {

@@ -4,11 +4,12 @@
  * text editor, a merge — so parsing is forgiving: ticks, notes and record fields are read back
  * by id, and nothing a person wrote is dropped on regeneration.
  */
+import { createHash } from 'node:crypto';
 import { RECORD_FIELDS, SECTION_ORDER, SECTION_TITLES, emptyState, type CheckResult, type CheckState, type Checklist, type ChecklistItem, type ChecklistState, type VerdictLine } from './model';
 
 export const CHECKLIST_FILE = 'preflight-checklist.md';
 const MARKER = '<!-- preflight-checklist v1 -->';
-const ITEM = /^\s*[-*] \[( |x|X)\] (.*?)\s*<!-- id:(\S+) fp:(\S+) -->\s*$/;
+const ITEM = /^\s*[-*] \[( |x|X)\] (.*?)\s*<!-- id:(\S+) fp:(\S+)(?: dt:(\S+))? -->\s*$/;
 const RECORD = /^\s*[-*] \*\*(.+?):\*\*[ \t]?(.*)$/;
 const INSTRUCTIONS = 'Tick items with `[x]` and write after `Notes:`';
 /** The fingerprint an item had when a person ticked it, kept after a reset so the tick comes back with that text. */
@@ -16,10 +17,32 @@ const TICKED_FP = /\s*<!-- ticked-fp:(\S+) -->\s*$/;
 const tickedFpComment = (fp: string | undefined) => (fp ? ` <!-- ticked-fp:${fp} -->` : '');
 const ARCHIVED_TICK = ' (ticked when it last applied)';
 
-/** One line of free text, safe inside the Markdown structure (no comment markers). */
+/** A value Preflight writes on one line (a live check's observed value, its target): no comment markers. */
 function cleanNote(text: string): string {
   return text.replace(/<!--|-->/g, '').replace(/\r/g, '');
 }
+
+/**
+ * A person's text (a note, a record field) as written into the file: the comment markers `<!--` and
+ * `-->` become `&lt;!--` and `--&gt;` (GitHub shows them as typed), so a note can neither open a
+ * comment that hides the rest of the file nor read as an item's `<!-- id:... -->`; an `&` that would
+ * read back as such an escape is escaped too (`&amp;`), so `unescapeText(escapeText(x)) === x` for
+ * every x. Only these sequences change: other text, `&lt;` alone included, is written as it is.
+ */
+export function escapeText(text: string): string {
+  return text.replace(/\r/g, '').replace(/<(?=!--)|(?<=--)>|&(?=(?:amp;)*lt;!--)|(?<=--)&(?=(?:amp;)*gt;)/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&amp;'));
+}
+
+/** The text `escapeText` was given, from what it wrote (text it did not write is returned as it is, but for those sequences). */
+export function unescapeText(text: string): string {
+  return text.replace(/&lt;(?=!--)|(?<=--)&gt;|&amp;(?=(?:amp;)*lt;!--)|(?<=--)&amp;(?=(?:amp;)*gt;)/g, (e) => (e === '&lt;' ? '<' : e === '&gt;' ? '>' : '&'));
+}
+
+/** The evidence of an item's generated detail in the file (`dt:` on its id comment): a short hash of the detail's lines. */
+export function detailHash(lines: readonly string[]): string {
+  return createHash('sha256').update(lines.map((l) => l.trim()).join('\n')).digest('hex').slice(0, 8);
+}
+const detailLines = (item: ChecklistItem) => (item.detail ? item.detail.split('\n') : []);
 
 export interface RenderOptions {
   /** Why items were reset, by id (shown under the item). */
@@ -43,7 +66,7 @@ export function renderChecklist(list: Checklist, state: ChecklistState, options:
     for (const item of items) out.push(...renderItem(item, state, options.resets?.[item.id], options.tickedAt?.[item.id]), '');
   }
   out.push('## Migration record', '');
-  for (const f of RECORD_FIELDS) out.push(`- **${f.label}:** ${cleanNote(state.record[f.key] ?? '').replace(/\n/g, ' ')}`.trimEnd());
+  for (const f of RECORD_FIELDS) out.push(`- **${f.label}:** ${escapeText(state.record[f.key] ?? '').replace(/\n/g, ' ')}`.trimEnd());
   out.push('');
   const present = new Set(list.items.map((i) => i.id));
   const archivedTicks = Object.entries(options.tickedAt ?? {}).filter(([id]) => !present.has(id));
@@ -52,7 +75,7 @@ export function renderChecklist(list: Checklist, state: ChecklistState, options:
     out.push('## Notes on items that no longer apply', '');
     for (const id of ids) {
       const fp = options.tickedAt?.[id];
-      const lines = indentNote(`- \`${id}\`${fp ? ARCHIVED_TICK : ''}: `, cleanNote(options.archived?.[id] ?? ''));
+      const lines = indentNote(`- \`${id}\`${fp ? ARCHIVED_TICK : ''}: `, escapeText(options.archived?.[id] ?? ''));
       lines[0] = `${lines[0].trimEnd()}${tickedFpComment(fp)}`;
       out.push(...lines);
     }
@@ -77,7 +100,9 @@ function renderVerdict(verdict: VerdictLine[]): string[] {
 function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | undefined, tickedFp: string | undefined): string[] {
   const ticked = state.ticks[item.id] === true;
   const where = item.line ? ` (line ${item.line})` : '';
-  const lines = [`- [${ticked ? 'x' : ' '}] ${item.title}${where} <!-- id:${item.id} fp:${item.fingerprint} -->`];
+  // dt: the hash of the detail written under the title, so a later run tells it from a line a person adds there.
+  const dt = item.detail ? ` dt:${detailHash(detailLines(item))}` : '';
+  const lines = [`- [${ticked ? 'x' : ' '}] ${item.title}${where} <!-- id:${item.id} fp:${item.fingerprint}${dt} -->`];
   if (reset) lines.push(`  > Reset: ${reset}${tickedFpComment(tickedFp)}`);
   const check = state.checks?.[item.id];
   if (check) lines.push(...renderCheck(check));
@@ -87,7 +112,7 @@ function renderItem(item: ChecklistItem, state: ChecklistState, reset: string | 
     lines.push(`  ${fence}${item.code.lang}`, ...item.code.text.split('\n').map((l) => `  ${l}`), `  ${fence}`);
   }
   if (item.expected) lines.push(`  Expected: ${item.expected}`);
-  lines.push(...indentNote('  Notes: ', cleanNote(state.notes[item.id] ?? '')));
+  lines.push(...indentNote('  Notes: ', escapeText(state.notes[item.id] ?? '')));
   return lines;
 }
 
@@ -124,6 +149,8 @@ export interface ParsedChecklistFile {
    * `mergeState` tells them apart against the regenerated item and moves a person's lines into the note.
    */
   bodies: Record<string, string[]>;
+  /** By id: the hash of the detail Preflight wrote under the item's title (`dt:`), absent when it wrote none (or an older Preflight wrote the file). */
+  details?: Record<string, string>;
   /** Lines Preflight does not recognise outside any item, verbatim (rendered under "Other notes"). */
   other: string;
   /** 1-based lines holding git conflict markers (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`); empty when there are none. */
@@ -170,6 +197,7 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
   const resets: Record<string, string> = {};
   const tickedAt: Record<string, string> = {};
   const bodies: Record<string, string[]> = {};
+  const details: Record<string, string> = {};
   const other: string[] = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   let region: Region = 'head';
@@ -198,6 +226,7 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
       ids.push(current);
       state.ticks[current] = item[1] !== ' ';
       state.fingerprints[current] = item[4];
+      if (item[5]) details[current] = item[5];
       bodies[current] = [];
       inNotes = false;
       blanks = 0;
@@ -216,7 +245,7 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
         if (line.trim() === '') continue;
         const rec = RECORD.exec(line);
         const field = rec && RECORD_FIELDS.find((f) => f.label === rec[1].trim());
-        if (field) state.record[field.key] = rec![2].trim();
+        if (field) state.record[field.key] = unescapeText(rec![2].trim());
         else other.push(line);
         continue;
       }
@@ -290,7 +319,9 @@ export function parseChecklistMarkdown(text: string): ParsedChecklistFile {
     state.notes[current] += '\n'.repeat(blanks + 1) + line.replace(/^ {2}/, '');
     blanks = 0;
   }
-  return { state, ids, archived, resets, tickedAt, bodies, other: trimBlankLines(other).join('\n'), conflicts: conflictMarkerLines(text), recognised: text.includes(MARKER) || ids.length > 0 };
+  for (const id of Object.keys(state.notes)) state.notes[id] = unescapeText(state.notes[id]);
+  for (const id of Object.keys(archived)) archived[id] = unescapeText(archived[id]);
+  return { state, ids, archived, resets, tickedAt, bodies, details, other: trimBlankLines(other).join('\n'), conflicts: conflictMarkerLines(text), recognised: text.includes(MARKER) || ids.length > 0 };
 }
 
 function trimBlankLines(lines: string[]): string[] {
@@ -311,17 +342,19 @@ export interface MergeResult {
 }
 
 /**
- * The lines a person added between an item's title and its `Notes:` line. Preflight writes one
- * plain line there, the item's detail: a line equal to the regenerated detail is that; when none
- * is, a lone line right under the title is taken for the detail of an earlier version when the
- * regenerated item has a detail too. Every other line is the person's.
+ * The lines a person added between an item's title and its `Notes:` line. Preflight writes the
+ * item's detail there, right under the title, and records its hash on the item's id comment
+ * (`dt:`): the first lines of the body with that hash are the detail Preflight wrote, whatever the
+ * regenerated detail now says. Without a hash (the item had no detail, or an older Preflight wrote
+ * the file) only lines equal to the regenerated detail are Preflight's. Every other line is the
+ * person's, never taken for a detail.
  */
-function addedLines(body: readonly string[], item: ChecklistItem): string[] {
-  const detail = item.detail?.split('\n').map((l) => l.trim()) ?? [];
-  const rest = body.filter((l) => !detail.includes(l.trim()));
-  if (rest.length < body.length) return rest;
-  if (detail.length && body.length === 1) return [];
-  return rest;
+function addedLines(body: readonly string[], writtenDetail: string | undefined, item: ChecklistItem | undefined): string[] {
+  if (writtenDetail) {
+    for (let k = 1; k <= body.length; k++) if (detailHash(body.slice(0, k)) === writtenDetail) return body.slice(k);
+  }
+  const detail = item ? detailLines(item).map((l) => l.trim()) : [];
+  return body.filter((l) => !detail.includes(l.trim()));
 }
 
 function joinNote(note: string | undefined, added: readonly string[]): string | undefined {
@@ -350,7 +383,7 @@ export function mergeState(list: Checklist, previous: ParsedChecklistFile): Merg
     // A fresh live result wins; an earlier one stays while the item checks the same thing.
     const check = item.check ?? (previous.state.fingerprints[item.id] === item.fingerprint ? previous.state.checks?.[item.id] : undefined);
     if (check) state.checks![item.id] = check;
-    const note = joinNote(previous.state.notes[item.id] ?? archived[item.id], addedLines(bodies[item.id] ?? [], item));
+    const note = joinNote(previous.state.notes[item.id] ?? archived[item.id], addedLines(bodies[item.id] ?? [], previous.details?.[item.id], item));
     if (note) state.notes[item.id] = note;
     delete archived[item.id];
     if (!previous.state.ticks[item.id]) {
@@ -376,9 +409,8 @@ export function mergeState(list: Checklist, previous: ParsedChecklistFile): Merg
   for (const [id, fp] of Object.entries(evidence)) if (!now.has(id)) tickedAt[id] = fp;
   for (const id of previous.ids) {
     if (now.has(id)) continue;
-    // An item that no longer applies: its note, and the lines added inside it (a lone line is taken for its detail).
-    const body = bodies[id] ?? [];
-    const note = joinNote(previous.state.notes[id], body.length > 1 ? body : []);
+    // An item that no longer applies: its note, and the lines a person added inside it.
+    const note = joinNote(previous.state.notes[id], addedLines(bodies[id] ?? [], previous.details?.[id], undefined));
     if (note?.trim()) archived[id] = archived[id] && archived[id] !== note ? `${archived[id]}\n${note}` : note;
     if (previous.state.ticks[id] && previous.state.fingerprints[id]) tickedAt[id] = previous.state.fingerprints[id];
   }
