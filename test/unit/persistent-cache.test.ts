@@ -6,6 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -64,11 +65,61 @@ describe('persistent cache', function () {
     warm();
     const [file] = cacheFiles();
     const text = readFileSync(file, 'utf8');
-    for (const broken of [text.slice(0, text.length / 2), text.replace('"findings"', '"findingz"'), 'not a cache', '']) {
+    for (const broken of [text.slice(0, text.length / 2), text.replace('"rule"', '"rulz"'), 'not a cache', '']) {
       writeFileSync(file, broken);
       assert.equal(warm(), expected);
       assert.equal(readFileSync(file, 'utf8'), text, 'rewritten whole');
     }
+  });
+
+  it('a file whose hash holds but whose lines do not parse is ignored and rewritten', () => {
+    const expected = cold();
+    warm();
+    const [file] = cacheFiles();
+    const text = readFileSync(file, 'utf8');
+    const rehashed = (body: string) => `${createHash('sha256').update(body).digest('hex')}\n${body}`;
+    const body = text.slice(65);
+    const lines = body.split('\n');
+    // (Deltas of earlier migrations are parsed when read, and a hash that holds means this build wrote them.)
+    for (const broken of [
+      body.replace('\t', ' '), // a migration line with a field too few
+      [lines[0], '{"tables":', ...lines.slice(2)].join('\n'), // a snapshot that does not parse
+    ]) {
+      writeFileSync(file, rehashed(broken));
+      assert.equal(warm(), expected);
+      assert.equal(readFileSync(file, 'utf8'), text, 'rewritten whole');
+    }
+  });
+
+  it('a migration added at the end (a pull request) is reviewed on the restored history; the file then holds it too', () => {
+    warm();
+    const lineCount = () => readFileSync(cacheFiles()[0], 'utf8').split('\n').length;
+    const before = lineCount();
+    const dir = path.join(project, 'prisma', 'migrations', '20260101000000_add_refunds');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'migration.sql'), 'ALTER TABLE "Product" ADD COLUMN "refundable" BOOLEAN NOT NULL DEFAULT true;\nCREATE INDEX "Product_refundable_idx" ON "Product"("refundable");\n');
+    const expected = cold();
+    assert.equal(warm(), expected, 'restored prefix plus the new migration');
+    assert.equal(lineCount(), before + 1, 'one line more: the new migration');
+    assert.equal(warm(), expected, 'all restored');
+  });
+
+  it('findings judged on the later history follow it: a later migration that indexes a foreign key, then its removal', () => {
+    const add = (name: string, sql: string) => {
+      mkdirSync(path.join(project, 'prisma', 'migrations', name));
+      writeFileSync(migration(name), sql);
+    };
+    add('20260101000000_refunds', 'CREATE TABLE "Refund" ("id" SERIAL PRIMARY KEY, "sale_id" INTEGER NOT NULL);\nALTER TABLE "Refund" ADD CONSTRAINT "Refund_sale_id_fkey" FOREIGN KEY ("sale_id") REFERENCES "Sale"("id") ON DELETE CASCADE;\n');
+    const without = cold();
+    assert.ok(without.includes('"foreign-key-without-index"'), 'the foreign key is flagged');
+    assert.equal(warm(), without);
+    add('20260102000000_refund_index', 'CREATE INDEX "Refund_sale_id_idx" ON "Refund"("sale_id");\n');
+    const judged = cold();
+    assert.ok(judged.includes('A later migration, 20260102000000_refund_index'), 'judged on the later history');
+    assert.equal(warm(), judged, 'the earlier migration restored, judged again on the longer history');
+    assert.equal(warm(), judged, 'the judged finding restored');
+    rmSync(path.join(project, 'prisma', 'migrations', '20260102000000_refund_index'), { recursive: true });
+    assert.equal(warm(), without, 'the later migration gone: judged on the shorter history again');
   });
 
   it('concurrent runs sharing one cache folder all print the cold answer and leave a valid file', async () => {
@@ -96,14 +147,20 @@ describe('persistent cache', function () {
       .filter((n) => /^\d/.test(n))
       .map((name) => ({ name, file: migration(name), text: readFileSync(migration(name), 'utf8') }));
     const options = { prismaVersion: '7.3.0', rules: RULES, severityOf: (_: string, s: 'error' | 'warning' | 'info') => s, fileOfMigration: () => null };
-    const store = (toolVersion: string) => new HistoryStore(cacheDir, { toolVersion, project });
-    const first = new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.0'));
+    // As analyzeProject does: analyse with the store, then record in it.
+    const analyze = (toolVersion: string, key: string) => {
+      const store = new HistoryStore(cacheDir, { toolVersion, project });
+      const r = new HistoryAnalyzer().analyze(migrations, options, key, store);
+      store.record(migrations, r.analyses, key, r.restored);
+      return r;
+    };
+    const first = analyze('1.0.0', 'k');
     assert.equal(first.reused, 0);
-    const again = new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.0'));
+    const again = analyze('1.0.0', 'k');
     assert.equal(again.reused, migrations.length, 'same version: the whole history restored');
     assert.deepEqual(again.analyses.map((a) => a.findings), first.analyses.map((a) => a.findings));
-    assert.equal(new HistoryAnalyzer().analyze(migrations, options, 'k', store('1.0.1')).reused, 0, 'another version: nothing restored');
-    assert.equal(new HistoryAnalyzer().analyze(migrations, options, 'other options', store('1.0.0')).reused, 0, 'other options: nothing restored');
+    assert.equal(analyze('1.0.1', 'k').reused, 0, 'another version: nothing restored');
+    assert.equal(analyze('1.0.0', 'other options').reused, 0, 'other options: nothing restored');
   });
 
   it('lives in node_modules/.cache/preflight next to the project, else in the user cache folder', () => {

@@ -89,12 +89,21 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
   const prismaVersion = project.prismaVersion.version;
   const history = options.history ?? new HistoryAnalyzer();
   const optionsKey = JSON.stringify({ prismaVersion, rules: options.config?.rules ?? {}, ids: rules.map((r) => r.meta.id) });
-  const { analyses, catalog, reused } = history.analyze(inputs, { prismaVersion, rules, severityOf, fileOfMigration }, optionsKey, options.persistent);
+  const persistent = options.persistent ?? null;
+  const { analyses, catalog, reused, restored } = history.analyze(inputs, { prismaVersion, rules, severityOf, fileOfMigration }, optionsKey, persistent);
 
+  // By the input's name: a restored migration's report is read only when it is reported.
   const findings: Finding[] = [];
-  const reported = analyses.filter((a) => !options.only || options.only.has(a.report.name));
+  const reported = analyses.filter((_, i) => !options.only || options.only.has(inputs[i].name));
   const canAddMigrations = project.migrationsDir !== null;
-  for (const a of reported) for (const f of judgedOnWholeHistory(a, analyses)) findings.push(canAddMigrations ? f : withoutNewMigrationFolders(f));
+  const judged = new Map<number, readonly Finding[]>();
+  analyses.forEach((a, i) => {
+    if (options.only && !options.only.has(inputs[i].name)) return;
+    const j = persistent?.judged(i) ?? judgedOnWholeHistory(a, analyses);
+    judged.set(i, j);
+    for (const f of j) findings.push(canAddMigrations ? f : withoutNewMigrationFolders(f));
+  });
+  persistent?.record(inputs, analyses, optionsKey, restored, judged);
 
   // schema.prisma against the history and the base ref.
   let schema: PrismaSchemaModel | null = null;

@@ -8,6 +8,23 @@
  * up to it (name, path and text), so an edit invalidates that migration and every later one. A file
  * whose integrity hash or key does not match is ignored (and rewritten). Writes go to a temporary
  * file renamed into place: concurrent runs each leave a whole file, the last one wins.
+ *
+ * The file is small and read lazily. Format 2, one line each:
+ *
+ *     <sha256 of the rest>
+ *     {"format":2,"key":…,"history":<the chain of the whole history the judged findings hold for>}
+ *     <the catalog the last migration leaves, as a delta from an empty one>
+ *     <chain> TAB <catalog delta> TAB <report> TAB <findings> TAB <judged>     (one line per migration)
+ *
+ * The delta holds what the migration changed in the catalog (a column added to a table of 300 is
+ * one column, not the table); a migration's catalog is built from them only when read (judging a
+ * finding on the later history), the newest one from the snapshot line. Report and findings are
+ * parsed only when read: a pull-request check
+ * reads the reports of the migrations it reviews, not of the 800 before them. `judged` is the
+ * migration's findings judged on the whole history (foreign-key-without-index names a later
+ * migration's index): `=` the same as its findings, empty when not judged; it holds only while
+ * the history is the one in the header. JSON.stringify escapes tabs and newlines inside strings,
+ * so the separators never occur in a field.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -19,21 +36,23 @@ import { Catalog, type CatalogDelta } from '../catalog/model';
 import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration';
 import type { Finding, MigrationReport } from '../types';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
-interface StoredMigration {
-  chain: string;
-  report: MigrationReport;
-  findings: Finding[];
-  delta: CatalogDelta;
-}
-
-interface StoredFile {
+interface Header {
   format: number;
   key: string;
-  entries: StoredMigration[];
+  /** The chain of the whole history the entries' judged findings were judged on. */
+  history: string;
 }
 
+/** One migration's line, split into its fields (still JSON text). */
+interface StoredLine {
+  chain: string;
+  delta: string;
+  report: string;
+  findings: string;
+  judged: string;
+}
 
 /**
  * The default cache folder: `node_modules/.cache/preflight` in the nearest folder up from the
@@ -60,6 +79,17 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export class HistoryStore implements PersistentHistory {
+  /** What the last restore read: the file's lines (restored ones first) and the chains of the history. */
+  private stored: { header: Header | null; snapshot: string; lines: StoredLine[]; chains: string[]; restored: number; sameHistory: boolean; analyses: MigrationAnalysis[] } = {
+    header: null,
+    snapshot: '',
+    lines: [],
+    chains: [],
+    restored: 0,
+    sameHistory: false,
+    analyses: [],
+  };
+
   /**
    * @param dir the cache folder (created on the first write, 0700)
    * @param scope what besides the options key the results depend on: the tool version and the project
@@ -77,54 +107,113 @@ export class HistoryStore implements PersistentHistory {
     return path.join(this.dir, `history-${key.slice(0, 32)}.json`);
   }
 
-  private load(key: string): StoredMigration[] {
+  private load(key: string): { header: Header; snapshot: string; lines: StoredLine[] } | null {
     let text: string;
     try {
       text = readFileSync(this.fileOf(key), 'utf8');
     } catch {
-      return [];
+      return null;
     }
-    // `<sha256 of the rest>\n<json>`: a torn, truncated or edited file fails the check.
+    // A torn, truncated or edited file fails the check.
     const newline = text.indexOf('\n');
-    const body = text.slice(newline + 1);
-    if (newline !== 64 || sha256(body) !== text.slice(0, 64)) return [];
+    if (newline !== 64 || sha256(text.slice(newline + 1)) !== text.slice(0, 64)) return null;
+    const rows = text.slice(newline + 1).split('\n');
+    let header: Header;
     try {
-      const file = JSON.parse(body) as StoredFile;
-      return file.format === FORMAT && file.key === key && Array.isArray(file.entries) ? file.entries : [];
+      header = JSON.parse(rows[0]) as Header;
     } catch {
-      return [];
+      return null;
     }
+    if (header.format !== FORMAT || header.key !== key || typeof header.history !== 'string') return null;
+    const lines: StoredLine[] = [];
+    for (let i = 2; i < rows.length - 1; i++) {
+      const f = rows[i].split('\t');
+      if (f.length !== 5) return null;
+      lines.push({ chain: f[0], delta: f[1], report: f[2], findings: f[3], judged: f[4] });
+    }
+    return rows.length >= 3 && rows[rows.length - 1] === '' ? { header, snapshot: rows[1], lines } : null;
   }
 
   restore(migrations: readonly MigrationInput[], optionsKey: string): MigrationAnalysis[] {
     const key = this.fileKey(optionsKey);
-    const entries = this.load(key);
-    const chains = chainsOf(migrations, entries.length);
+    const file = this.load(key);
+    const chains = chainsOf(migrations);
+    const lines = file?.lines ?? [];
+    // Judged findings hold while the whole history is the one they were judged on.
+    const sameHistory = file !== null && lines.length === migrations.length && file.header.history === (chains[chains.length - 1] ?? '');
+    let count = 0;
+    while (count < lines.length && count < migrations.length && lines[count].chain === chains[count]) count++;
+    // The catalog after migration i, built on first read: the newest whole from the snapshot line
+    // (when the file's history is restored to its end), the others from the nearest one before.
+    const catalogs: Catalog[] = [];
+    const catalogAfter = (i: number): Catalog => {
+      if (catalogs[i]) return catalogs[i];
+      if (i === lines.length - 1 && file?.snapshot) return (catalogs[i] = new Catalog().withDelta(JSON.parse(file.snapshot) as CatalogDelta));
+      let j = i;
+      while (j >= 0 && !catalogs[j]) j--;
+      let catalog = j >= 0 ? catalogs[j] : new Catalog();
+      for (let k = j + 1; k <= i; k++) catalog = catalogs[k] = catalog.withDelta(JSON.parse(lines[k].delta) as CatalogDelta);
+      return catalog;
+    };
     const out: MigrationAnalysis[] = [];
-    let catalog = new Catalog();
-    for (let i = 0; i < entries.length && i < migrations.length && entries[i].chain === chains[i]; i++) {
-      const e = entries[i];
-      catalog = catalog.withDelta(e.delta);
-      out.push(restoredAnalysis(migrations[i].text, e, catalog));
+    try {
+      // Built now, so that a file that passed its hash but does not parse is rebuilt, not trusted.
+      if (count) catalogAfter(count - 1);
+      for (let i = 0; i < count; i++) out.push(restoredAnalysis(migrations[i].text, lines[i], () => catalogAfter(i)));
+    } catch {
+      out.length = 0;
     }
-    this.restoredEntries = entries.slice(0, out.length);
+    this.stored = {
+      header: file?.header ?? null,
+      snapshot: out.length === lines.length ? (file?.snapshot ?? '') : '',
+      lines: lines.slice(0, out.length),
+      chains,
+      restored: out.length,
+      sameHistory: sameHistory && out.length === migrations.length,
+      analyses: out,
+    };
     return out;
   }
 
-  private restoredEntries: StoredMigration[] = [];
+  judged(index: number): readonly Finding[] | undefined {
+    const line = this.stored.sameHistory ? this.stored.lines[index] : undefined;
+    if (!line?.judged) return undefined;
+    return line.judged === '=' ? this.stored.analyses[index].findings : (JSON.parse(line.judged) as Finding[]);
+  }
 
-  record(migrations: readonly MigrationInput[], analyses: readonly MigrationAnalysis[], optionsKey: string, restored: number): void {
-    if (restored === migrations.length && restored === this.restoredEntries.length && restored > 0) return; // nothing new
-    const chains = chainsOf(migrations, migrations.length);
-    const entries: StoredMigration[] = this.restoredEntries.slice(0, restored);
-    let before = restored ? analyses[restored - 1].after : new Catalog();
-    for (let i = restored; i < analyses.length; i++) {
+  record(migrations: readonly MigrationInput[], analyses: readonly MigrationAnalysis[], optionsKey: string, restored: number, judged: ReadonlyMap<number, readonly Finding[]> = new Map()): void {
+    const chains = this.stored.chains.length === migrations.length ? this.stored.chains : chainsOf(migrations);
+    const history = chains[chains.length - 1] ?? '';
+    const sameHistory = this.stored.header?.history === history;
+    const keep = Math.min(restored, this.stored.restored);
+    const lines: StoredLine[] = [];
+    let changed = keep !== migrations.length || this.stored.lines.length !== migrations.length || !sameHistory;
+    for (let i = 0; i < keep; i++) {
+      const line = this.stored.lines[i];
+      const j = judged.get(i);
+      const judgedText = j !== undefined ? judgedField(j, analyses[i].findings) : sameHistory ? line.judged : '';
+      if (judgedText !== line.judged) changed = true;
+      lines.push(judgedText === line.judged ? line : { ...line, judged: judgedText });
+    }
+    if (!changed) return; // the file already holds all of it
+    let before = keep ? analyses[keep - 1].after : new Catalog();
+    for (let i = keep; i < analyses.length; i++) {
       const a = analyses[i];
-      entries.push({ chain: chains[i], report: a.report, findings: a.findings, delta: a.after.deltaFrom(before) });
+      const j = judged.get(i);
+      lines.push({
+        chain: chains[i],
+        delta: JSON.stringify(a.after.deltaFrom(before)),
+        report: JSON.stringify(a.report),
+        findings: JSON.stringify(a.findings),
+        judged: j === undefined ? '' : judgedField(j, a.findings),
+      });
       before = a.after;
     }
     const key = this.fileKey(optionsKey);
-    const body = JSON.stringify({ format: FORMAT, key, entries } satisfies StoredFile);
+    const header: Header = { format: FORMAT, key, history };
+    const last = analyses[analyses.length - 1];
+    const snapshot = keep === analyses.length && this.stored.snapshot ? this.stored.snapshot : last ? JSON.stringify(last.after.deltaFrom(new Catalog())) : '';
+    const body = `${JSON.stringify(header)}\n${snapshot}\n${lines.map((l) => `${l.chain}\t${l.delta}\t${l.report}\t${l.findings}\t${l.judged}\n`).join('')}`;
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const file = this.fileOf(key);
@@ -137,25 +226,37 @@ export class HistoryStore implements PersistentHistory {
   }
 }
 
-function restoredAnalysis(text: string, e: StoredMigration, after: Catalog): MigrationAnalysis {
+function judgedField(judged: readonly Finding[], findings: readonly Finding[]): string {
+  return judged === findings ? '=' : JSON.stringify(judged);
+}
+
+/** A restored migration: its report and findings parsed on first read, its statements parsed again only when asked. */
+function restoredAnalysis(text: string, line: StoredLine, after: () => Catalog): MigrationAnalysis {
   let parsed: ParsedMigration | undefined;
+  let report: MigrationReport | undefined;
+  let findings: Finding[] | undefined;
   return {
-    report: e.report,
-    findings: e.findings,
-    after,
-    // Parsed again only when asked (a finding judged on the later history needs its statement).
+    get after() {
+      return after();
+    },
+    get report() {
+      return (report ??= JSON.parse(line.report) as MigrationReport);
+    },
+    get findings() {
+      return (findings ??= JSON.parse(line.findings) as Finding[]);
+    },
+    // A finding judged on the later history needs its statement.
     get parsed() {
       return (parsed ??= parseMigrationSql(text));
     },
   };
 }
 
-/** The hash of each migration chained over the ones before it; only the first `count`. */
-function chainsOf(migrations: readonly MigrationInput[], count: number): string[] {
+/** The hash of each migration chained over the ones before it. */
+function chainsOf(migrations: readonly MigrationInput[]): string[] {
   const out: string[] = [];
   let chain = '';
-  for (let i = 0; i < Math.min(count, migrations.length); i++) {
-    const m = migrations[i];
+  for (const m of migrations) {
     chain = createHash('sha256').update(chain).update('\0').update(m.name).update('\0').update(m.file).update('\0').update(m.text).digest('hex');
     out.push(chain);
   }

@@ -333,7 +333,9 @@ export class Catalog {
     const tables = collectionDelta(prev._tables, this._tables);
     return {
       schemas: setDelta(prev._schemas, this._schemas),
-      tables: { ...tables, set: tables.set.map(([k, t]) => [k, tableData(t)] as [string, TableData]) },
+      // A table that was there before is stored as what changed in it (a migration that adds one
+      // column to a table of 300 stores one column), a new one whole.
+      tables: { ...tables, set: tables.set.map(([k, t]) => [k, tableChange(prev._tables.get(k), t)] as [string, TableChange]) },
       indexes: collectionDelta(prev._indexes, this._indexes),
       indexKeysByTable: collectionDelta(prev._indexKeysByTable, this._indexKeysByTable),
       enums: collectionDelta(prev._enums, this._enums),
@@ -346,7 +348,9 @@ export class Catalog {
   withDelta(delta: CatalogDelta): Catalog {
     const next = this.fork();
     applyCollection(next._schemas, delta.schemas);
-    applyCollection(next._tables, { ...delta.tables, set: delta.tables.set.map(([k, t]) => [k, tableOf(t)] as [string, Table]) });
+    // Patches apply to the table as it was before.
+    const tables = delta.tables.set.map(([k, t]) => [k, tableFromChange(this._tables.get(k), t)] as [string, Table]);
+    applyCollection(next._tables, { ...delta.tables, set: tables });
     applyCollection(next._indexes, delta.indexes);
     applyCollection(next._indexKeysByTable, delta.indexKeysByTable);
     applyCollection(next._enums, delta.enums);
@@ -364,12 +368,13 @@ export class Catalog {
 /**
  * One collection's changes: keys removed, entries set (changed in place or new, in the new order).
  * When the new order is not what deleting and setting gives (a key dropped and created again moves
- * to the end), `full` lists every entry and replaces the collection.
+ * to the end, as DROP INDEX then CREATE INDEX of the same name does), `order` lists every key in
+ * the new order; `set` still holds only the changed entries.
  */
 export interface CollectionDelta<V> {
-  full: boolean;
   deleted: string[];
   set: [string, V][];
+  order?: string[];
 }
 
 export interface TableData extends Omit<Table, 'columns' | 'constraints'> {
@@ -377,9 +382,18 @@ export interface TableData extends Omit<Table, 'columns' | 'constraints'> {
   constraints: [string, Constraint][];
 }
 
+/** A table that was there before, as what changed in it: its own fields, and its columns and constraints as deltas. */
+export interface TablePatch {
+  patch: Omit<Table, 'columns' | 'constraints'>;
+  columns: CollectionDelta<Column>;
+  constraints: CollectionDelta<Constraint>;
+}
+
+export type TableChange = TableData | TablePatch;
+
 export interface CatalogDelta {
   schemas: CollectionDelta<true>;
-  tables: CollectionDelta<TableData>;
+  tables: CollectionDelta<TableChange>;
   indexes: CollectionDelta<Index>;
   indexKeysByTable: CollectionDelta<readonly string[]>;
   enums: CollectionDelta<EnumType>;
@@ -387,14 +401,15 @@ export interface CatalogDelta {
   uncertain: CollectionDelta<true>;
 }
 
-function collectionDelta<V>(prev: ReadonlyMap<string, V>, cur: ReadonlyMap<string, V>): CollectionDelta<V> {
+function collectionDelta<V>(prev: ReadonlyMap<string, V>, cur: ReadonlyMap<string, V>, unchanged: (a: V, b: V) => boolean = (a, b) => a === b): CollectionDelta<V> {
   const deleted: string[] = [];
   prev.forEach((_, k) => {
     if (!cur.has(k)) deleted.push(k);
   });
   const set: [string, V][] = [];
   cur.forEach((v, k) => {
-    if (prev.get(k) !== v) set.push([k, v]);
+    const before = prev.get(k);
+    if (before === undefined || !unchanged(before, v)) set.push([k, v]);
   });
   // The order deleting and setting gives: prev's keys in place, new keys appended.
   const gone = new Set(deleted);
@@ -410,10 +425,7 @@ function collectionDelta<V>(prev: ReadonlyMap<string, V>, cur: ReadonlyMap<strin
       if (expected[i++] !== k) same = false;
     });
   }
-  if (same) return { full: false, deleted, set };
-  const all: [string, V][] = [];
-  cur.forEach((v, k) => all.push([k, v]));
-  return { full: true, deleted: [...prev.keys()], set: all };
+  return same ? { deleted, set } : { deleted, set, order: [...cur.keys()] };
 }
 
 function setDelta(prev: CowSet<string>, cur: CowSet<string>): CollectionDelta<true> {
@@ -422,11 +434,42 @@ function setDelta(prev: CowSet<string>, cur: CowSet<string>): CollectionDelta<tr
 }
 
 function applyCollection<V>(target: CowMap<string, V> | CowSet<string>, delta: CollectionDelta<V>): void {
-  for (const k of delta.deleted) target.delete(k);
-  for (const [k, v] of delta.set) {
-    if (target instanceof CowSet) target.add(k);
-    else target.set(k, v);
+  const put = (k: string, v: V) => (target instanceof CowSet ? target.add(k) : target.set(k, v));
+  if (delta.order) {
+    // Every key again in the new order: the changed entries from the delta, the others as they were.
+    const changed = new Map(delta.set);
+    const entries = delta.order.map((k) => [k, changed.has(k) ? changed.get(k)! : target instanceof CowSet ? (true as V) : target.get(k)!] as const);
+    for (const k of [...target.keys()]) target.delete(k);
+    for (const [k, v] of entries) put(k, v);
+    return;
   }
+  for (const k of delta.deleted) target.delete(k);
+  for (const [k, v] of delta.set) put(k, v);
+}
+
+/**
+ * Columns and constraints are copied when a writable table first reads them, so the same object
+ * does not mean unchanged there: they compare as the cache stores them, as JSON.
+ */
+const sameAsJson = <V>(a: V, b: V): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+function tableChange(prev: Table | undefined, t: Table): TableChange {
+  if (!prev) return tableData(t);
+  const { columns, constraints, ...patch } = t;
+  return { patch, columns: collectionDelta(prev.columns, columns, sameAsJson), constraints: collectionDelta(prev.constraints, constraints, sameAsJson) };
+}
+
+function tableFromChange(prev: Table | undefined, change: TableChange): Table {
+  if (!('patch' in change)) return tableOf(change);
+  if (!prev) throw new Error(`cache: a change to table "${change.patch.name}", which is not there`);
+  return { ...change.patch, columns: patchedMembers(prev.columns, change.columns, copyColumn), constraints: patchedMembers(prev.constraints, change.constraints, copyConstraint) };
+}
+
+/** A read-only fork of `members` (O(1)) with `delta` applied. */
+function patchedMembers<V extends object>(members: Members<V>, delta: CollectionDelta<V>, copyEntry: (value: V) => V): MemberMap<V> {
+  const map = members instanceof MemberMap ? (members as MemberMap<V>).fork() : MemberMap.of(members, copyEntry);
+  applyCollection(map, delta);
+  return map;
 }
 
 function tableData(t: Table): TableData {
