@@ -121,6 +121,7 @@ function configFor(dir: string, options: CheckOptions): LoadedConfig {
 /** One project: branch changes and analysis. */
 async function checkOne(run: ProjectRun, options: CheckOptions): Promise<AnalysisResult> {
   const { project, loaded } = run;
+  const persistent = options.cache ? new HistoryStore(options.cache.dir ?? defaultCacheDir(project.root), { toolVersion: `${VERSION}+${BUILD}`, project: project.migrationsDir ?? project.root }) : null;
   let only: Set<string> | undefined;
   let baseSchema = null;
   let modifiedMigrations: { migration: PrismaProject['migrations'][number]; baseRef: string }[] = [];
@@ -141,7 +142,7 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
       throw new UsageError(`${e instanceof Error ? e.message : String(e)}${source}`);
     }
     only = changes.changed;
-    baseSchema = changes.baseSchemaFiles.length ? parsePrismaSchema(changes.baseSchemaFiles) : null;
+    baseSchema = changes.baseSchemaFiles.length ? (persistent ? persistent.parsedSchema(changes.baseSchemaFiles, parsePrismaSchema) : parsePrismaSchema(changes.baseSchemaFiles)) : null;
     modifiedMigrations = changes.modified.map((migration) => ({ migration, baseRef: since }));
   }
   if (run.focus) {
@@ -155,7 +156,7 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
     baseSchema,
     baseRef: since ?? null,
     modifiedMigrations,
-    persistent: options.cache ? new HistoryStore(options.cache.dir ?? defaultCacheDir(project.root), { toolVersion: `${VERSION}+${BUILD}`, project: project.migrationsDir ?? project.root }) : null,
+    persistent,
   });
   if (!options.tableStats) return analysis.result;
   return withTableSizes(analysis.result, { tables: options.tableStats, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });

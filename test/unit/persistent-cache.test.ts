@@ -37,7 +37,7 @@ describe('persistent cache', function () {
   };
   const cold = (...args: string[]) => check('--no-cache', ...args);
   const warm = (...args: string[]) => check('--cache-dir', cacheDir, ...args);
-  const cacheFiles = () => readdirSync(cacheDir).filter((f) => f.endsWith('.json')).map((f) => path.join(cacheDir, f));
+  const cacheFiles = (kind = 'history') => readdirSync(cacheDir).filter((f) => f.startsWith(`${kind}-`) && f.endsWith('.json')).map((f) => path.join(cacheDir, f));
   const migration = (name: string) => path.join(project, 'prisma', 'migrations', name, 'migration.sql');
 
   it('a warm run prints byte for byte what a run without the cache prints (examples/shop), and --no-cache writes nothing', () => {
@@ -120,6 +120,22 @@ describe('persistent cache', function () {
     assert.equal(warm(), judged, 'the judged finding restored');
     rmSync(path.join(project, 'prisma', 'migrations', '20260102000000_refund_index'), { recursive: true });
     assert.equal(warm(), without, 'the later migration gone: judged on the shorter history again');
+  });
+
+  it('schema.prisma parsed once: restored while its text is the same, parsed again after an edit, a corrupted file ignored', () => {
+    const schemaFile = path.join(project, 'prisma', 'schema.prisma');
+    const expected = cold();
+    assert.equal(warm(), expected);
+    assert.equal(cacheFiles('schema').length, 1);
+    assert.equal(warm(), expected, 'restored');
+    const [file] = cacheFiles('schema');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"models"', '"modelz"'));
+    assert.equal(warm(), expected, 'a corrupted file is parsed again');
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace(/onDelete: Restrict/, 'onDelete: Cascade'));
+    const edited = cold();
+    assert.notEqual(edited, expected, 'the edit changes the review');
+    assert.equal(warm(), edited, 'after an edit of schema.prisma');
+    assert.equal(cacheFiles('schema').length, 2, 'one file per version of the schema');
   });
 
   it('concurrent runs sharing one cache folder all print the cold answer and leave a valid file', async () => {

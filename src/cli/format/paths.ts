@@ -17,9 +17,19 @@ export function reportRoot(cwd: string, env: Readonly<Record<string, string | un
 
 /** `file` (absolute, or relative to `root`) as a path relative to `root` with `/` separators. */
 export function displayPath(root: string, file: string): string {
-  const relative = path.relative(root, path.resolve(root, file));
-  return (relative === '' ? '.' : relative).split(path.sep).join('/');
+  // Every finding and statement of a file asks again (civitai: tens of thousands of times).
+  const key = `${root}\0${file}`;
+  let shown = displayed.get(key);
+  if (shown === undefined) {
+    const relative = path.relative(root, path.resolve(root, file));
+    shown = (relative === '' ? '.' : relative).split(path.sep).join('/');
+    if (displayed.size > 10_000) displayed.clear();
+    displayed.set(key, shown);
+  }
+  return shown;
 }
+
+const displayed = new Map<string, string>();
 
 /**
  * A relative path as a URI reference (SARIF `artifactLocation.uri`): each segment percent-encoded,

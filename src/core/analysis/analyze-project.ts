@@ -112,7 +112,7 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
       const text = read(f);
       return text === null ? [] : [{ path: f, text }];
     });
-    schema = options.history ? parsedSchemaFor(options.history, files) : parsePrismaSchema(files);
+    schema = options.history ? parsedSchemaFor(options.history, files) : persistent ? persistent.parsedSchema(files, parsePrismaSchema) : parsePrismaSchema(files);
     for (const p of schema.problems) notices.push(`${p.file}: ${p.message}`);
     const ctx: Omit<SchemaContext, 'report'> = {
       schema,

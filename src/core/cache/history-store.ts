@@ -25,6 +25,10 @@
  * migration's index): `=` the same as its findings, empty when not judged; it holds only while
  * the history is the one in the header. JSON.stringify escapes tabs and newlines inside strings,
  * so the separators never occur in a field.
+ *
+ * Parsed schema.prisma files have files of their own (`schema-<hash>.json`), keyed by the tool
+ * version and the files' paths and texts: a pull-request check parses the schema at the base and
+ * at the head, and the base's was parsed on the base branch.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -33,6 +37,8 @@ import * as path from 'node:path';
 import type { MigrationAnalysis, MigrationInput } from '../analysis/analyze-migration';
 import type { PersistentHistory } from '../analysis/history';
 import { Catalog, type CatalogDelta } from '../catalog/model';
+import type { PrismaSchemaModel } from '../prisma/schema';
+import type { SchemaFile } from '../project/schema-file';
 import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration';
 import type { Finding, MigrationReport } from '../types';
 
@@ -99,6 +105,35 @@ export class HistoryStore implements PersistentHistory {
     private readonly scope: { toolVersion: string; project: string },
   ) {}
 
+  parsedSchema(files: readonly SchemaFile[], parse: (files: readonly SchemaFile[]) => PrismaSchemaModel): PrismaSchemaModel {
+    const key = sha256(JSON.stringify([FORMAT, this.scope.toolVersion, files.map((f) => [f.path, f.text])]));
+    const file = path.join(this.dir, `schema-${key.slice(0, 32)}.json`);
+    const stored = readChecked(file);
+    if (stored !== null) {
+      try {
+        const parsed = JSON.parse(stored) as { key: string; schema: PrismaSchemaModel };
+        if (parsed.key === key) return parsed.schema;
+      } catch {
+        // rebuilt below
+      }
+    }
+    const schema = parse(files);
+    this.write(file, JSON.stringify({ key, schema }));
+    return schema;
+  }
+
+  /** `<sha256 of body>\n<body>` to a temporary file renamed into place. */
+  private write(file: string, body: string): void {
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(temp, `${sha256(body)}\n${body}`, { mode: 0o600 });
+      renameSync(temp, file);
+    } catch {
+      // A cache that cannot be written (read-only checkout, full disk) only costs time.
+    }
+  }
+
   private fileKey(optionsKey: string): string {
     return sha256(JSON.stringify([FORMAT, this.scope.toolVersion, this.scope.project, optionsKey]));
   }
@@ -108,16 +143,9 @@ export class HistoryStore implements PersistentHistory {
   }
 
   private load(key: string): { header: Header; snapshot: string; lines: StoredLine[] } | null {
-    let text: string;
-    try {
-      text = readFileSync(this.fileOf(key), 'utf8');
-    } catch {
-      return null;
-    }
-    // A torn, truncated or edited file fails the check.
-    const newline = text.indexOf('\n');
-    if (newline !== 64 || sha256(text.slice(newline + 1)) !== text.slice(0, 64)) return null;
-    const rows = text.slice(newline + 1).split('\n');
+    const body = readChecked(this.fileOf(key));
+    if (body === null) return null;
+    const rows = body.split('\n');
     let header: Header;
     try {
       header = JSON.parse(rows[0]) as Header;
@@ -214,16 +242,21 @@ export class HistoryStore implements PersistentHistory {
     const last = analyses[analyses.length - 1];
     const snapshot = keep === analyses.length && this.stored.snapshot ? this.stored.snapshot : last ? JSON.stringify(last.after.deltaFrom(new Catalog())) : '';
     const body = `${JSON.stringify(header)}\n${snapshot}\n${lines.map((l) => `${l.chain}\t${l.delta}\t${l.report}\t${l.findings}\t${l.judged}\n`).join('')}`;
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const file = this.fileOf(key);
-      const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      writeFileSync(temp, `${sha256(body)}\n${body}`, { mode: 0o600 });
-      renameSync(temp, file);
-    } catch {
-      // A cache that cannot be written (read-only checkout, full disk) only costs time.
-    }
+    this.write(this.fileOf(key), body);
   }
+}
+
+/** The body of a cache file whose integrity hash holds; null when missing, torn, truncated or edited. */
+function readChecked(file: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const newline = text.indexOf('\n');
+  const body = text.slice(newline + 1);
+  return newline === 64 && sha256(body) === text.slice(0, 64) ? body : null;
 }
 
 function judgedField(judged: readonly Finding[], findings: readonly Finding[]): string {
