@@ -219,7 +219,7 @@ export class HistoryStore implements PersistentHistory {
     for (let i = 0; i < keep; i++) {
       const line = this.stored.lines[i];
       const j = judged.get(i);
-      const judgedText = j !== undefined ? judgedField(j, analyses[i].findings) : sameHistory ? line.judged : '';
+      const judgedText = j !== undefined ? judgedField(j, analyses[i].findings, line.findings) : sameHistory ? line.judged : '';
       if (judgedText !== line.judged) changed = true;
       lines.push(judgedText === line.judged ? line : { ...line, judged: judgedText });
     }
@@ -228,12 +228,13 @@ export class HistoryStore implements PersistentHistory {
     for (let i = keep; i < analyses.length; i++) {
       const a = analyses[i];
       const j = judged.get(i);
+      const findings = JSON.stringify(a.findings);
       lines.push({
         chain: chains[i],
         delta: JSON.stringify(a.after.deltaFrom(before)),
         report: JSON.stringify(a.report),
-        findings: JSON.stringify(a.findings),
-        judged: j === undefined ? '' : judgedField(j, a.findings),
+        findings,
+        judged: j === undefined ? '' : judgedField(j, a.findings, findings),
       });
       before = a.after;
     }
@@ -259,8 +260,11 @@ function readChecked(file: string): string | null {
   return newline === 64 && sha256(body) === text.slice(0, 64) ? body : null;
 }
 
-function judgedField(judged: readonly Finding[], findings: readonly Finding[]): string {
-  return judged === findings ? '=' : JSON.stringify(judged);
+/** `=` when judging the findings on the whole history left them as they were. */
+function judgedField(judged: readonly Finding[], findings: readonly Finding[], findingsText: string): string {
+  if (judged === findings) return '=';
+  const text = JSON.stringify(judged);
+  return text === findingsText ? '=' : text;
 }
 
 /** A restored migration: its report and findings parsed on first read, its statements parsed again only when asked. */

@@ -20,6 +20,8 @@ export function projectAnchorsBelow(dir: string): string[] {
     maxDepth: MAX_DEPTH,
     maxEntries: MAX_ENTRIES,
     matches: (entries) => entries.some((e) => e.isFile() && MARKERS.has(e.name)),
+    // A migrations folder: below it are migration folders (civitai's 696), never a project.
+    nothingBelow: (entries) => entries.some((e) => e.isFile() && e.name === 'migration_lock.toml'),
   });
   return withoutIgnored(found);
 }

@@ -15,6 +15,8 @@ export interface FoldersBelowOptions {
   matches(entries: Dirent[]): boolean;
   /** Do not look inside a folder that matched. */
   stopAtMatch?: boolean;
+  /** Do not look inside a folder whose entries say nothing sought is below it. */
+  nothingBelow?(entries: Dirent[]): boolean;
 }
 
 /** The folders at or below `dir` that match, sorted. */
@@ -34,6 +36,7 @@ export function foldersBelow(dir: string, options: FoldersBelowOptions): string[
       found.push(current);
       if (options.stopAtMatch) return;
     }
+    if (options.nothingBelow?.(entries)) return;
     for (const e of entries) {
       if (e.isDirectory() && e.name !== 'node_modules' && !e.name.startsWith('.')) walk(path.join(current, e.name), depth + 1);
     }
