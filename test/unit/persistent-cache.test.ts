@@ -104,6 +104,28 @@ describe('persistent cache', function () {
     assert.equal(warm(), expected, 'all restored');
   });
 
+  it('a --since check on the restored base prints what --no-cache prints and leaves the file as the base left it', () => {
+    const git = (...args: string[]) => spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: project, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    warm(); // the base branch fills the cache
+    const [file] = cacheFiles();
+    const base = readFileSync(file, 'utf8');
+    const dir = path.join(project, 'prisma', 'migrations', '20260101000000_add_refunds');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'migration.sql'), 'ALTER TABLE "Product" ADD COLUMN "refundable" BOOLEAN NOT NULL;\n');
+    git('add', '-A');
+    git('commit', '-qm', 'branch');
+    const expected = cold('--since', 'HEAD~1');
+    assert.ok(expected.includes('20260101000000_add_refunds'));
+    assert.equal(warm('--since', 'HEAD~1'), expected);
+    assert.equal(readFileSync(file, 'utf8'), base, 'not rewritten for the branch\'s own migration');
+    assert.equal(warm('--since', 'HEAD~1'), expected, 'again');
+    assert.equal(warm(), cold(), 'the whole history, which is then recorded');
+    assert.notEqual(readFileSync(file, 'utf8'), base);
+  });
+
   it('findings judged on the later history follow it: a later migration that indexes a foreign key, then its removal', () => {
     const add = (name: string, sql: string) => {
       mkdirSync(path.join(project, 'prisma', 'migrations', name));
@@ -136,6 +158,12 @@ describe('persistent cache', function () {
     assert.notEqual(edited, expected, 'the edit changes the review');
     assert.equal(warm(), edited, 'after an edit of schema.prisma');
     assert.equal(cacheFiles('schema').length, 2, 'one file per version of the schema');
+    for (let i = 0; i < 5; i++) {
+      writeFileSync(schemaFile, `${readFileSync(schemaFile, 'utf8')}\n// edit ${i}\n`);
+      warm();
+    }
+    assert.equal(cacheFiles('schema').length, 4, 'the newest four kept');
+    assert.equal(warm(), cold(), 'after pruning');
   });
 
   it('concurrent runs sharing one cache folder all print the cold answer and leave a valid file', async () => {

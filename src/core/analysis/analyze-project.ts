@@ -103,7 +103,11 @@ export async function analyzeProject(project: PrismaProject, options: AnalyzePro
     judged.set(i, j);
     for (const f of j) findings.push(canAddMigrations ? f : withoutNewMigrationFolders(f));
   });
-  persistent?.record(inputs, analyses, optionsKey, restored, judged);
+  // A branch's check (--since) on a restored base leaves the file as the base left it: rewriting
+  // the whole history's file for the branch's own few migrations costs more than analysing them
+  // again next time.
+  const onlyReportedAreNew = options.only !== undefined && restored > 0 && inputs.slice(restored).every((m) => options.only!.has(m.name));
+  if (!onlyReportedAreNew) persistent?.record(inputs, analyses, optionsKey, restored, judged);
 
   // schema.prisma against the history and the base ref.
   let schema: PrismaSchemaModel | null = null;

@@ -26,12 +26,13 @@
  * the history is the one in the header. JSON.stringify escapes tabs and newlines inside strings,
  * so the separators never occur in a field.
  *
- * Parsed schema.prisma files have files of their own (`schema-<hash>.json`), keyed by the tool
- * version and the files' paths and texts: a pull-request check parses the schema at the base and
- * at the head, and the base's was parsed on the base branch.
+ * Parsed schema.prisma files have files of their own (`schema-<project>-<hash>.json`), keyed by
+ * the tool version and the files' paths and texts: a pull-request check parses the schema at the
+ * base and at the head, and the base's was parsed on the base branch. The newest few per project
+ * are kept.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { MigrationAnalysis, MigrationInput } from '../analysis/analyze-migration';
@@ -43,6 +44,8 @@ import { parseMigrationSql, type ParsedMigration } from '../sql/parse-migration'
 import type { Finding, MigrationReport } from '../types';
 
 const FORMAT = 2;
+/** Parsed schemas kept per project: the base's and the head's of a pull request, and a few more. */
+const KEPT_SCHEMAS = 4;
 
 interface Header {
   format: number;
@@ -107,7 +110,8 @@ export class HistoryStore implements PersistentHistory {
 
   parsedSchema(files: readonly SchemaFile[], parse: (files: readonly SchemaFile[]) => PrismaSchemaModel): PrismaSchemaModel {
     const key = sha256(JSON.stringify([FORMAT, this.scope.toolVersion, files.map((f) => [f.path, f.text])]));
-    const file = path.join(this.dir, `schema-${key.slice(0, 32)}.json`);
+    const prefix = `schema-${sha256(JSON.stringify([FORMAT, this.scope.toolVersion, this.scope.project])).slice(0, 16)}-`;
+    const file = path.join(this.dir, `${prefix}${key.slice(0, 32)}.json`);
     const stored = readChecked(file);
     if (stored !== null) {
       try {
@@ -119,7 +123,21 @@ export class HistoryStore implements PersistentHistory {
     }
     const schema = parse(files);
     this.write(file, JSON.stringify({ key, schema }));
+    this.prune(prefix, KEPT_SCHEMAS);
     return schema;
+  }
+
+  /** Keeps the `kept` newest files named `<prefix>…`: every edit of schema.prisma writes a new one. */
+  private prune(prefix: string, kept: number): void {
+    try {
+      const files = readdirSync(this.dir)
+        .filter((f) => f.startsWith(prefix) && f.endsWith('.json'))
+        .map((f) => ({ f, time: statSync(path.join(this.dir, f)).mtimeMs }))
+        .sort((a, b) => b.time - a.time);
+      for (const { f } of files.slice(kept)) rmSync(path.join(this.dir, f), { force: true });
+    } catch {
+      // Another run pruned it first, or the folder is read-only: only space.
+    }
   }
 
   /** `<sha256 of body>\n<body>` to a temporary file renamed into place. */

@@ -117,7 +117,9 @@ export function changesSinceRef(project: PrismaProject, ref: string, readCurrent
   const top = gitTopLevel(project.root);
   if (!top) throw new Error(`--since needs a git repository, and ${project.root} is not in one`);
   const commit = resolveRef(top, ref);
-  const rel = (file: string) => path.relative(top, file).split(path.sep).join('/');
+  // Files below the top level (all of them, usually) without path.relative's normalising per file.
+  const below = top.endsWith(path.sep) ? top : `${top}${path.sep}`;
+  const rel = (file: string) => (file.startsWith(below) && !file.includes(`${path.sep}.`) && !file.includes(`${path.sep}${path.sep}`) ? file.slice(below.length) : path.relative(top, file)).split(path.sep).join('/');
   // Two git processes whatever the size of the history: the ids of every file at the ref, then the
   // contents of only the files whose id differs from the working copy's (line endings aside).
   const sqlFiles = project.migrations.filter((m) => m.sqlFile);
