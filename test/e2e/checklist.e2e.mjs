@@ -331,6 +331,9 @@ export const tests = [
         await webviewFrame(page, `main.review[data-migration="${newest}"]`, `the review of ${newest}`);
         assert((await groups()) === 2, `${await groups()} editor groups after reviewing from the second group`);
         return `review ${layout.width} px wide, ${layout.cells} Rewrites/Findings cells inside; 2 editor groups throughout`;
+      } catch (e) {
+        await page.screenshot({ path: screenshotPath('failed') }).catch(() => undefined); // this window, not the suite's
+        throw e;
       } finally {
         await page.close();
       }
