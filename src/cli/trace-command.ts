@@ -24,6 +24,7 @@ import type { TraceMigrationInput, TraceResult } from '../core/trace/types';
 import { displayPath } from './format/paths';
 import type { Io } from './io';
 import { UsageError } from './usage-error';
+import { plural } from '../core/text/plural';
 
 export const TRACE_HELP = `Usage: preflight trace [path] [options]
 
@@ -248,11 +249,11 @@ function toPretty(r: TraceResult, file: string, text: string, prismaVersion: str
   const engine = r.engine === 'pglite' ? `PGlite (${r.serverVersion.split(' (')[0]})` : `a temporary database (${r.serverVersion.split(' on ')[0]})`;
   lines.push(`Dry run of ${file} on ${engine}`);
   lines.push(`  ${r.execution.reason}${prismaVersion ? '' : ' (set --prisma-version to be exact)'}`);
-  lines.push(`  history: ${r.replay.migrations} earlier ${r.replay.migrations === 1 ? 'migration' : 'migrations'} ${r.replay.cached ? 'restored from cache' : 'replayed'} in ${(r.replay.durationMs / 1000).toFixed(1)} s`);
+  lines.push(`  history: ${plural(r.replay.migrations, 'earlier migration')} ${r.replay.cached ? 'restored from cache' : 'replayed'} in ${(r.replay.durationMs / 1000).toFixed(1)} s`);
   if (r.server) lines.push(`  temporary database ${r.server.database}, ${r.server.role ? `SQL run as the throwaway role ${r.server.role} (dropped afterwards)` : 'SQL run as the URL\'s role (no throwaway role)'}`);
   for (const s of r.replay.skipped ?? []) lines.push(`  history: skipped ${s.migration} statement ${s.statementIndex + 1}: ${s.reason}`);
   for (const s of r.replay.uncertain ?? []) lines.push(`  history: uncertain ${s.migration} statement ${s.statementIndex + 1}: ${s.reason}`);
-  if (r.sampleRows) lines.push(`  sample rows: ${r.sampleRows.inserted.length} ${r.sampleRows.inserted.length === 1 ? 'table' : 'tables'} with one row${r.sampleRows.failed.length ? `, ${r.sampleRows.failed.length} could not get one` : ''}`);
+  if (r.sampleRows) lines.push(`  sample rows: ${plural(r.sampleRows.inserted.length, 'table')} with one row${r.sampleRows.failed.length ? `, ${r.sampleRows.failed.length} could not get one` : ''}`);
   lines.push('');
   for (const s of r.statements) {
     if (s.status === 'transaction-control') continue;

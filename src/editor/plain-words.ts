@@ -7,9 +7,8 @@
 export { plainText } from '../core/text/plain-text';
 
 /** "1 error", "3 warnings". */
-export function plural(n: number, word: string, many = `${word}s`): string {
-  return `${n} ${n === 1 ? word : many}`;
-}
+export { plural } from '../core/text/plural';
+import { plural } from '../core/text/plural';
 
 /** "2 errors, 1 warning, 3 infos" without the zero counts; "no findings" when all are zero. */
 export function findingCounts(errors: number, warnings: number, infos: number): string {

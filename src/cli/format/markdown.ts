@@ -10,6 +10,7 @@ import { ruleDocUrl } from '../../core/rules/docs';
 import { lockName, whatLockBlocks } from '../../core/rules/helpers';
 import type { AnalysisResult, Finding, LockMode, Severity, TableName } from '../../core/types';
 import { displayPath } from './paths';
+import { plural } from '../../core/text/plural';
 
 export const COMMENT_MARKER = '<!-- preflight-prisma:review -->';
 
@@ -115,10 +116,6 @@ function checklistLine(c: ChecklistStatus, migrationFile: string): string {
 function counts(result: AnalysisResult): string {
   const count = (s: Severity) => result.findings.filter((f) => f.severity === s).length;
   return `**${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info**`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** Workspace text (messages quote identifiers) as inert Markdown on one line: no HTML, links, emphasis or table breaks. */

@@ -18,6 +18,7 @@
 import * as path from 'node:path';
 import type { AnalysisResult, Finding, Position, Severity } from '../../core/types';
 import { displayPath } from './paths';
+import { plural } from '../../core/text/plural';
 
 export interface PrettyOptions {
   color: boolean;
@@ -133,10 +134,6 @@ function summary(result: AnalysisResult, paint: Paint): string {
     paint(count('info') ? SGR.info : SGR.bold, plural(count('info'), 'info')),
   ];
   return `${parts.join(', ')}${paint(SGR.bold, ` in ${migrations}`)}`;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function indentContinuation(text: string, width: number): string {

@@ -15,6 +15,7 @@ import type { Io } from '../main';
 import { parseCommand, renderHelp, type CommandSpec } from '../options/option-table';
 import { UsageError } from '../usage-error';
 import { LIVE_EPILOG, LIVE_OPTIONS, liveChoice, withLiveSession } from './live-options';
+import { plural } from '../../core/text/plural';
 
 export const STATUS_SPEC: CommandSpec = {
   name: 'status',
@@ -67,8 +68,6 @@ export async function statusCommand(args: string[], io: Io): Promise<number> {
   io.stdout(values.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderStatus(result));
   return statusFails(result) ? 1 : 0;
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function renderStatus(r: StatusReport): string {
   const out = [`Migrations on ${r.target}:`];

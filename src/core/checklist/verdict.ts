@@ -11,6 +11,7 @@ import { lockName, whatLockBlocks } from '../rules/helpers';
 import type { LockWindow } from './lock-windows';
 import type { VerdictLine } from './model';
 import type { RollbackPlan } from './rollback';
+import { plural } from '../text/plural';
 
 /** Rules whose finding means the deploy fails whatever the data. */
 const ALWAYS_FAILS: ReadonlySet<string> = new Set(['parse-error', 'concurrently-in-transaction', 'enum-value-used-same-transaction', 'stray-migration-folder', 'nul-byte', 'unreadable-file', 'migration-failed']);
@@ -25,10 +26,6 @@ export interface VerdictInput {
   applicationSteps: string[];
   /** Lines of CREATE INDEX CONCURRENTLY statements that really run outside a transaction block. */
   concurrentIndexLines: number[];
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function lines(list: number[]): string {

@@ -22,6 +22,7 @@ import { ReplayCache, replayKey } from './replay-cache';
 import { runMigration } from './run-migration';
 import { insertSampleRows } from './sample-rows';
 import type { ReplayFailure, ReplayGuardNote, ReplaySummary, TraceMigrationInput, TraceResult } from './types';
+import { plural } from '../text/plural';
 
 export interface TraceOptions {
   /** The project's Prisma version (decides batch or split); null = unknown = batch, the safe reading. */
@@ -147,8 +148,8 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
       if (cache?.refused) notices.push(`${cache.refused[0].toUpperCase()}${cache.refused.slice(1)} (the history is replayed each time).`);
     }
     for (const name of extensions.unsupported) notices.push(`PGlite does not provide the extension "${name}": statements that need it fail in this dry run (a real PostgreSQL with it installed, --shadow-database-url, would run them).`);
-    if (replay.failures.length) notices.push(`${statements(replay.failures.length)} of earlier migrations failed in the replay and ${replay.failures.length === 1 ? 'was' : 'were'} skipped; the shadow database may differ from yours (see replay.failures).`);
-    if (replay.skipped?.length) notices.push(`${statements(replay.skipped.length)} of earlier migrations ${replay.skipped.length === 1 ? 'acts' : 'act'} outside the temporary database and ${replay.skipped.length === 1 ? 'was' : 'were'} not sent to the server (see replay.skipped).`);
+    if (replay.failures.length) notices.push(`${plural(replay.failures.length, 'statement')} of earlier migrations failed in the replay and ${replay.failures.length === 1 ? 'was' : 'were'} skipped; the shadow database may differ from yours (see replay.failures).`);
+    if (replay.skipped?.length) notices.push(`${plural(replay.skipped.length, 'statement')} of earlier migrations ${replay.skipped.length === 1 ? 'acts' : 'act'} outside the temporary database and ${replay.skipped.length === 1 ? 'was' : 'were'} not sent to the server (see replay.skipped).`);
     if (server?.confinement.roleUnavailable) notices.push(server.confinement.roleUnavailable);
 
     let sampleRows;
@@ -164,7 +165,7 @@ export async function traceMigration(migrations: readonly TraceMigrationInput[],
     if (run.engineLost && server) throw new Error(`the connection to the server was lost while running ${target.name} (${run.engineLost})`);
     if (run.engineLost) notices.push(`The embedded database stopped while running ${target.name}: ${run.engineLost}`);
     const skipped = run.statements.filter((s) => s.status === 'skipped').length;
-    if (skipped) notices.push(`${statements(skipped)} ${skipped === 1 ? 'acts' : 'act'} outside the temporary database and ${skipped === 1 ? 'was' : 'were'} not sent to the server (status "skipped").`);
+    if (skipped) notices.push(`${plural(skipped, 'statement')} ${skipped === 1 ? 'acts' : 'act'} outside the temporary database and ${skipped === 1 ? 'was' : 'were'} not sent to the server (status "skipped").`);
     const serverVersion = run.engineLost ? (server ? 'PostgreSQL' : 'PGlite') : await db.serverVersion().catch(() => 'unknown');
     result = {
       engine: db.kind,
@@ -253,9 +254,4 @@ async function replayOneByOne(db: ShadowDatabase, m: { name: string; parsed: Par
       if (aborted) await db.exec('ROLLBACK').catch(() => undefined);
     }
   }
-}
-
-/** "1 statement", "3 statements". */
-function statements(n: number): string {
-  return `${n} ${n === 1 ? 'statement' : 'statements'}`;
 }

@@ -5,6 +5,7 @@
 import type { ChecklistStatusView, LiveCheckView, DryRunView, LockView, ObservedStatementView, ReviewViewModel, SeverityView, StatementView } from '../../shared/messages';
 import { h, type VElement, type VNode } from '../dom';
 import { renderVerdict } from '../verdict';
+import { plural } from '../../core/text/plural';
 
 export interface ReviewUiState {
   /** The last action's outcome, shown under the buttons. */
@@ -12,10 +13,6 @@ export interface ReviewUiState {
 }
 
 const SEVERITY_WORD: Record<SeverityView, string> = { error: 'error', warning: 'warning', info: 'info' };
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 function severityBadge(severity: SeverityView): VElement {
   return h('span', { class: `badge ${severity}` }, SEVERITY_WORD[severity]);
