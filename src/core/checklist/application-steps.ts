@@ -10,11 +10,7 @@ import { displayTable, keyOf, listName, quoteAlways, quoteLiteral, rangeVarName 
 import { columnTypeOf } from '../pg/types';
 import { notNullColumnsOf, onDeleteConsequence } from '../rules/support/referential-actions';
 import { alterCmds } from './alter-commands';
-import type { ItemDraft } from './model';
-
-function idPart(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]+/g, '_');
-}
+import { idPart, type ItemDraft } from './model';
 
 export function applicationSteps(analysis: MigrationAnalysis, before: Catalog): ItemDraft[] {
   const out: ItemDraft[] = [];

@@ -16,7 +16,7 @@ import type { SqlStatement } from '../sql/parse-migration';
 import { alterCmds } from './alter-commands';
 import { applicationSteps } from './application-steps';
 import { lockWindows } from './lock-windows';
-import type { Checklist, ChecklistItem, ItemDraft, Probe } from './model';
+import { idPart, type Checklist, type ChecklistItem, type ItemDraft, type Probe } from './model';
 import { forgetMigrationSql, rollbackPlan, rollbackRunCommand } from './rollback';
 import { buildVerdict, windowWords } from './verdict';
 
@@ -53,10 +53,6 @@ class Builder {
     if (failsIf) this.failsIf.push({ text: failsIf, line: item.line });
     this.items.push({ ...rest, id, fingerprint: fingerprint(id, basis ?? '', item.code?.text ?? '', item.expected ?? '') });
   }
-}
-
-function idPart(s: string): string {
-  return s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }
 
 function tableSize(table: string): string {

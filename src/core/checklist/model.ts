@@ -127,3 +127,8 @@ export type ItemDraft = Omit<ChecklistItem, 'fingerprint'> & {
   /** The data condition under which the statement fails, for the verdict (e.g. `"Product"."session_id" holds a NULL`). */
   failsIf?: string;
 };
+
+/** A name as part of a stable item id: anything but letters, digits, _ . - becomes _. */
+export function idPart(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}
