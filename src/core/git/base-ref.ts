@@ -38,6 +38,22 @@ export function resolveRef(dir: string, ref: string): string {
   }
 }
 
+/**
+ * The repository's top level and the ref's commit in one git process (`rev-parse` prints one line
+ * each); when that fails, the two asked apart say which one is missing.
+ */
+function topLevelAndCommit(dir: string, ref: string): { top: string; commit: string } {
+  try {
+    const [top, commit] = git(dir, ['rev-parse', '--show-toplevel', '--verify', '--quiet', `${ref}^{commit}`]).trim().split('\n');
+    if (top && commit) return { top, commit };
+  } catch {
+    /* asked apart below */
+  }
+  const top = gitTopLevel(dir);
+  if (!top) throw new Error(`--since needs a git repository, and ${dir} is not in one`);
+  return { top, commit: resolveRef(top, ref) };
+}
+
 /** The branch's merge-base with the default branch (origin/HEAD, main, master), or null. */
 export function defaultBranchMergeBase(dir: string): { ref: string; commit: string } | null {
   const candidates: string[] = [];
@@ -114,9 +130,7 @@ export interface ChangesSinceRef {
 }
 
 export function changesSinceRef(project: PrismaProject, ref: string, readCurrent: (file: string) => string | null): ChangesSinceRef {
-  const top = gitTopLevel(project.root);
-  if (!top) throw new Error(`--since needs a git repository, and ${project.root} is not in one`);
-  const commit = resolveRef(top, ref);
+  const { top, commit } = topLevelAndCommit(project.root, ref);
   // Files below the top level (all of them, usually) without path.relative's normalising per file.
   const below = top.endsWith(path.sep) ? top : `${top}${path.sep}`;
   const rel = (file: string) => (file.startsWith(below) && !file.includes(`${path.sep}.`) && !file.includes(`${path.sep}${path.sep}`) ? file.slice(below.length) : path.relative(top, file)).split(path.sep).join('/');
