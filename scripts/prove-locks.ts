@@ -12,14 +12,15 @@ void (async () => {
   let agreed = 0;
   let rwCompared = 0;
   let rwAgreed = 0;
-  const doBlocks = { total: 0, compared: 0, agreed: 0, dynamic: 0 };
+  const doBlocks = { total: 0, compared: 0, agreed: 0, dynamic: 0, uncertain: 0, unobserved: 0, namesChanged: 0, examples: [] as string[] };
   await proveCorpus({ locks: true, catalog: false }, (p) => {
     const r = p.report;
     compared += r.locks.compared;
     agreed += r.locks.agreed;
     rwCompared += r.rewrites.compared;
     rwAgreed += r.rewrites.agreed;
-    for (const k of ['total', 'compared', 'agreed', 'dynamic'] as const) doBlocks[k] += r.doBlocks[k];
+    for (const k of ['total', 'compared', 'agreed', 'dynamic', 'uncertain', 'unobserved', 'namesChanged'] as const) doBlocks[k] += r.doBlocks[k];
+    doBlocks.examples.push(...r.doBlocks.examples);
     console.log(
       `${p.repo}: locks ${r.locks.agreed}/${r.locks.compared} (${pct(r.locks.agreed, r.locks.compared)}; ${r.locks.dataDependent} of them up to foreign-key trigger locks), rewrites ${r.rewrites.agreed}/${r.rewrites.compared} (${pct(r.rewrites.agreed, r.rewrites.compared)}); ` +
         `${r.statements} statements, ${r.unobserved} unobservable (outside a transaction block), ${r.uncertain} uncertain statically, ${r.failed.length} rejected; DO blocks: ${r.doBlocks.agreed}/${r.doBlocks.compared} agree, ${r.doBlocks.dynamic} of ${r.doBlocks.total} left out for dynamic SQL; ${(r.durationMs / 1000).toFixed(1)} s`,
@@ -30,6 +31,7 @@ void (async () => {
     printFailures(p);
   });
   console.log(`\nTOTAL locks ${agreed}/${compared} (${pct(agreed, compared)}), rewrites ${rwAgreed}/${rwCompared} (${pct(rwAgreed, rwCompared)})`);
-  console.log(`DO blocks ${doBlocks.total}: ${doBlocks.compared} compared, ${doBlocks.agreed} agree (${pct(doBlocks.agreed, doBlocks.compared)}); ${doBlocks.dynamic} left out (dynamic SQL: EXECUTE of a computed string)`);
+  console.log(`DO blocks ${doBlocks.total}: ${doBlocks.compared} compared, ${doBlocks.agreed} agree (${pct(doBlocks.agreed, doBlocks.compared)}); ${doBlocks.dynamic} left out (dynamic SQL: EXECUTE of a computed string); ${doBlocks.uncertain} left out as uncertain for another reason; ${doBlocks.unobserved} whose locks PostgreSQL does not show; ${doBlocks.namesChanged} naming an object dynamic SQL changed; ${doBlocks.total - doBlocks.compared - doBlocks.dynamic - doBlocks.uncertain - doBlocks.unobserved - doBlocks.namesChanged} otherwise not compared`);
+  for (const e of doBlocks.examples) console.log(`  DO block left out as uncertain: ${e}`);
   process.exitCode = agreed === compared && rwAgreed === rwCompared ? 0 : 1;
 })();

@@ -60,7 +60,8 @@ export interface ProofReport {
   /** `dataDependent`: agreements that hold only up to foreign-key trigger locks (rows needed). */
   locks: { compared: number; agreed: number; dataDependent: number; mismatches: Mismatch[]; excluded: { doBlock: number; examples: Mismatch[] } };
   /** DO blocks: how many ran, how many were compared (their body read with PL/pgSQL's parser), how many were left out for dynamic SQL (EXECUTE of a computed string) or a body Preflight cannot read. */
-  doBlocks: { total: number; compared: number; agreed: number; dynamic: number };
+  /** DO blocks: compared, or left out because of dynamic SQL, another uncertainty (`uncertain`, with examples) or locks PostgreSQL does not show. */
+  doBlocks: { total: number; compared: number; agreed: number; dynamic: number; uncertain: number; unobserved: number; namesChanged: number; examples: string[] };
   rewrites: { compared: number; agreed: number; mismatches: Mismatch[] };
   catalog: {
     checkpoints: number;
@@ -218,7 +219,7 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
     unobserved: 0,
     uncertain: 0,
     locks: { compared: 0, agreed: 0, dataDependent: 0, mismatches: [], excluded: { doBlock: 0, examples: [] } },
-    doBlocks: { total: 0, compared: 0, agreed: 0, dynamic: 0 },
+    doBlocks: { total: 0, compared: 0, agreed: 0, dynamic: 0, uncertain: 0, unobserved: 0, namesChanged: 0, examples: [] },
     rewrites: { compared: 0, agreed: 0, mismatches: [] },
     catalog: { checkpoints: 0, agreedCheckpoints: 0, items: 0, agreedItems: 0, mismatches: [], excluded: { doBlock: 0, queryColumns: 0, examples: [] } },
     extensions: { loaded: db.extensions.loaded, unsupported: db.extensions.unsupported },
@@ -262,17 +263,23 @@ export async function proveHistory(history: readonly HistoryFolder[], options: P
         else report.rewrites.mismatches.push({ migration: name, line: st.range.start.line, what: 'rewrites', static: rw.static, observed: rw.observed, sql: oneLine(st.text) });
         if (!observed.locksObserved) {
           report.unobserved++;
+          if (reading) report.doBlocks.unobserved++;
           continue;
         }
         if (facts.uncertain) {
           report.uncertain++;
           if (dynamic) report.doBlocks.dynamic++;
+          else if (reading) {
+            report.doBlocks.uncertain++;
+            report.doBlocks.examples.push(`${name}:${st.range.start.line}: ${facts.uncertainReason ?? 'uncertain'}`);
+          }
           continue;
         }
         const lk = compareLocks(facts, observed);
         if (!lk.agree && (namesChangedByDoBlock(st.text, doText) || differingTables(facts.locks, observed.locks).some((t) => doText.includes(`"${t.slice(t.indexOf('.') + 1)}"`)))) {
           // The statement names an object procedural code changed (e.g. an index renamed by EXECUTE).
           report.locks.excluded.doBlock++;
+          if (reading) report.doBlocks.namesChanged++;
           report.locks.excluded.examples.push({ migration: name, line: st.range.start.line, what: 'locks [doBlock]', static: lk.static, observed: lk.observed, sql: oneLine(st.text) });
           continue;
         }
