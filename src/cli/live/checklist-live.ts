@@ -4,7 +4,8 @@
  * by Preflight), the row counts and sizes of the locked tables in the migration record.
  */
 import * as path from 'node:path';
-import { readChecklistFile, updateChecklistFile, type ChecklistEdit, type MigrationChecklist } from '../../core/checklist/index';
+import { readChecklistFile, updateChecklistFile, type MigrationChecklist } from '../../core/checklist/index';
+import { checkRunEdits } from '../../core/live/check-edits';
 import { emptyState } from '../../core/checklist/model';
 import { checklistJson, runChecks, type CheckPhase } from '../../core/live/checks';
 import type { Io } from '../main';
@@ -14,11 +15,8 @@ export async function checklistAgainstDatabase(mc: MigrationChecklist, file: str
   const previous = readChecklistFile(file)?.state ?? emptyState();
   const run = await withLiveSession(choice, io, (session) => runChecks(session, mc.checklist, phase, previous));
   if ('interrupted' in run) return run.interrupted;
-  const edits: ChecklistEdit[] = run.ticks.map((t) => ({ kind: 'tick', id: t.id, checked: t.checked }));
-  if (run.sizes) edits.push({ kind: 'record', key: 'sizes', value: `${run.sizes} (${new Date().toISOString().slice(0, 10)}, ${choice.source === '--database-url' ? 'from the database' : `from ${choice.source}`})` });
   const rowCounts = run.rowCounts ?? [];
-  if (rowCounts.length) edits.push({ kind: 'record', key: 'rowCountsAfter', value: `${rowCounts.map((c) => `${c.table}: ${c.observed}`).join('; ')} (${new Date().toISOString().slice(0, 10)})` });
-  updateChecklistFile(file, run.checklist, edits);
+  updateChecklistFile(file, run.checklist, checkRunEdits(run, choice.source));
   const checked = run.checklist.items.filter((i) => i.check);
   const isBad = (state: string) => state === 'failed' || state === 'error' || state === 'timeout';
   const bad = checked.filter((i) => isBad(i.check!.state));

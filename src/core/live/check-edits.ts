@@ -13,6 +13,9 @@ import type { CheckRun } from './checks';
 export function checkRunEdits(run: CheckRun, source: string, now: Date = new Date()): ChecklistEdit[] {
   const edits: ChecklistEdit[] = run.ticks.map((t) => ({ kind: 'tick', id: t.id, checked: t.checked }));
   if (run.sizes) edits.push({ kind: 'record', key: 'sizes', value: `${run.sizes} (${now.toISOString().slice(0, 10)}, ${source === '--database-url' || source === 'editor' ? 'from the database' : `from ${source}`})` });
+  // After deployment: each locked table's count, next to the one recorded before.
+  const rowCounts = run.rowCounts ?? [];
+  if (rowCounts.length) edits.push({ kind: 'record', key: 'rowCountsAfter', value: `${rowCounts.map((c) => `${c.table}: ${c.observed}`).join('; ')} (${now.toISOString().slice(0, 10)})` });
   return edits;
 }
 
