@@ -16,7 +16,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import * as path from 'node:path';
-import { Client, type ClientConfig, type QueryResult } from 'pg';
+import type { Client, ClientConfig, QueryResult } from 'pg';
 import { InputError } from '../input-error';
 import { fallsBackToPlain, serverSettings, ServerUrlError } from '../trace/server-connection';
 import { redactSecrets } from '../trace/redact';
@@ -147,8 +147,10 @@ export class LiveSession {
       // The driver's own limit, for a server that stops answering: after the server's own timeout.
       query_timeout: timeouts.statementTimeoutMs + timeouts.connectTimeoutMs,
     };
+    // node-postgres is loaded on the first live read, not at start-up (every CLI run would pay for it).
+    const { Client: PgClient } = await import('pg');
     const connect = async (c: ClientConfig): Promise<Client> => {
-      const client = new Client(c);
+      const client = new PgClient(c);
       client.on('error', () => undefined); // a dropped connection surfaces on the next read
       await client.connect();
       return client;
