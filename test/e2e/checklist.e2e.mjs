@@ -354,10 +354,15 @@ export const tests = [
         await clickStatusBarFor(page, MIGRATION); // the item follows the active editor: the file is open and analysed
         await webviewFrame(page, `main.review[data-migration="${MIGRATION}"]`, `the review of ${MIGRATION}`);
         await openFile(page, `prisma/migrations/${MIGRATION}/migration.sql`);
-        // The workbench saves its editors and webview state on a timer and on unload; give the timer its turn.
-        await page.waitForTimeout(2000);
-        await page.reload();
+        // Reload as a person does, through the workbench: its shutdown saves the open editors and the
+        // webview's state before the page goes (a bare page.reload() can outrun that save).
+        await runCommand(page, 'Developer: Reload Window');
+        await page.waitForEvent('load', { timeout: 60_000 }).catch(() => undefined);
         await page.waitForSelector('.monaco-workbench .part.editor', { timeout: 90_000 });
+        // A webview in a tab that is not the active one is restored when a person shows it: click its tab.
+        const reviewTab = page.locator('.tabs-container .tab', { hasNotText: 'migration.sql' }).filter({ hasText: new RegExp(`${newest}|${MIGRATION}`) }).first();
+        await reviewTab.waitFor({ timeout: 60_000 });
+        await reviewTab.click();
         const restored = await waitFor(
           async () => {
             for (const f of page.frames()) {
@@ -382,6 +387,9 @@ export const tests = [
         await page.screenshot({ path: screenshotPath('after-reload') });
         assert(restored === MIGRATION || restored === newest, `restored review of ${restored}`);
         return `restored the review of ${restored}; Checklist view on ${checklist}`;
+      } catch (e) {
+        await page.screenshot({ path: screenshotPath('failed') }).catch(() => undefined); // this window, not the suite's
+        throw e;
       } finally {
         await page.close();
       }
