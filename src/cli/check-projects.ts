@@ -17,7 +17,7 @@ import { projectAnchorsBelow } from '../core/project/find-projects';
 import { loneSqlFileProject } from '../core/project/lone-sql-file';
 import { RULES } from '../core/rules/index';
 import { DEFAULT_LOCK_TIME_SEVERITY, withTableSizes } from '../core/sizes/size-aware';
-import type { TableStats } from '../core/sizes/table-stats';
+import { statsOfConfig, type TableStats } from '../core/sizes/table-stats';
 import type { AnalysisResult, TableName } from '../core/types';
 import { UsageError } from './usage-error';
 import { BUILD, VERSION } from './version';
@@ -158,8 +158,10 @@ async function checkOne(run: ProjectRun, options: CheckOptions): Promise<Analysi
     modifiedMigrations,
     persistent,
   });
-  if (!options.tableStats) return analysis.result;
-  return withTableSizes(analysis.result, { tables: options.tableStats, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });
+  // --stats-file / --database-url, else the "statsFile" of the project's config.
+  const tables = options.tableStats ?? statsOfConfig(loaded.config, loaded.file);
+  if (!tables) return analysis.result;
+  return withTableSizes(analysis.result, { tables, severity: loaded.config.lockTimeSeverity ?? DEFAULT_LOCK_TIME_SEVERITY });
 }
 
 function isDirectory(p: string): boolean {

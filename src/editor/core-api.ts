@@ -11,6 +11,8 @@ export { sqlReferentialAction } from '../core/prisma/referential-actions';
 export { discoverProject, type MigrationFolder, type PrismaProject } from '../core/project/discover';
 export { loadConfig, mergeConfig, type PreflightConfig } from '../core/project/config';
 export { RULES } from '../core/rules/index';
+export { DEFAULT_LOCK_TIME_SEVERITY, withTableSizes } from '../core/sizes/size-aware';
+export { statsOfConfig } from '../core/sizes/table-stats';
 export { renderRuleDoc } from '../core/rules/docs';
 export { describeLock, displayTable, lockName, whatLockBlocks } from '../core/rules/helpers';
 export { notNullColumnsOf, onDeleteConsequence, onUpdateConsequence } from '../core/rules/support/referential-actions';

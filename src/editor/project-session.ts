@@ -25,6 +25,8 @@ export class ProjectSession {
   baseSchema: ProjectAnalysis['schema'] = null;
   modifiedMigrations: { migration: PrismaProject['migrations'][number]; baseRef: string }[] = [];
   analysis: ProjectAnalysis | null = null;
+  /** The preflight.config.json the session's config came from (its "statsFile" is relative to it). */
+  configFile: string | null = null;
   /** Document versions the latest analysis read (absent: read from disk). */
   analysedVersions = new Map<string, number>();
   private migrationByFile = new Map<string, MigrationAnalysis>();

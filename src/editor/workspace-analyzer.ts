@@ -222,6 +222,13 @@ export class WorkspaceAnalyzer implements Disposable {
           history: session.history,
         });
         analysis.result.notices.unshift(...session.notices);
+        // Table sizes from the config's "statsFile" (preflight stats), as the CLI reads them: locking findings state them.
+        try {
+          const tables = core.statsOfConfig(session.config, session.configFile);
+          if (tables) analysis.result = core.withTableSizes(analysis.result, { tables, severity: session.config.lockTimeSeverity ?? core.DEFAULT_LOCK_TIME_SEVERITY });
+        } catch (e) {
+          analysis.result.notices.push(`${errorText(e)}; findings carry no table sizes`);
+        }
         session.setAnalysis(analysis, versions);
         this.log.debug(`Analysed ${session.key}: ${analysis.result.findings.length} findings, ${analysis.migrations.length} migrations (${analysis.reused} from cache) in ${Date.now() - started} ms`);
         this.analysed.fire(session);
@@ -323,9 +330,11 @@ export class WorkspaceAnalyzer implements Disposable {
     if (existing && JSON.stringify(existing.config) === JSON.stringify(config)) {
       existing.project = project;
       existing.notices = notices;
+      existing.configFile = loaded.file;
       return existing;
     }
     const session = new ProjectSession(core, project, config, folder, notices);
+    session.configFile = loaded.file;
     if (existing) this.removed.fire(existing);
     this.sessions.set(key, session);
     for (const n of [...project.notices, ...notices]) this.log.info(`${key}: ${n}`);

@@ -98,11 +98,13 @@ describe('project: preflight.config.json', () => {
       text: '{ "rule": { "drop-table": "off" }, "baseref": "main", "colour": true, "migrations": "db/m" }',
       config: { migrations: 'db/m' },
       problems: [
-        /unknown setting "rule" \(did you mean "rules"\? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity\); ignored$/,
+        /unknown setting "rule" \(did you mean "rules"\? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity, statsFile\); ignored$/,
         /unknown setting "baseref" \(did you mean "baseRef"\? known settings/,
         /unknown setting "colour" \(known settings/,
       ],
     },
+    { name: 'a stats file', text: '{ "statsFile": "preflight-stats.json" }', config: { statsFile: 'preflight-stats.json' }, problems: [] },
+    { name: 'a stats file that is not a path', text: '{ "statsFile": 3 }', config: {}, problems: [/"statsFile" must be a path relative to preflight\.config\.json, not number 3; ignored$/] },
     { name: 'lockTimeSeverity in seconds', text: '{ "lockTimeSeverity": { "warning": 0.5, "error": 30 } }', config: { lockTimeSeverity: { warning: 0.5, error: 30 } }, problems: [] },
     { name: 'lockTimeSeverity with one level', text: '{ "lockTimeSeverity": { "error": 10 } }', config: { lockTimeSeverity: { warning: null, error: 10 } }, problems: [] },
     { name: 'lockTimeSeverity off', text: '{ "lockTimeSeverity": "off" }', config: { lockTimeSeverity: 'off' }, problems: [] },
@@ -166,7 +168,7 @@ describe('project: preflight.config.json', () => {
       loaded.problems.map((p) => p.replace(file, 'FILE')),
       [
         'FILE: line 9: rule "drop-column" is set to "warn" (did you mean "warning"?); use "error", "warning", "info" or "off"; ignored',
-        'FILE: line 12: unknown setting "baseref" (did you mean "baseRef"? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity); ignored',
+        'FILE: line 12: unknown setting "baseref" (did you mean "baseRef"? known settings: prismaVersion, schema, migrations, rules, baseRef, lockTimeSeverity, statsFile); ignored',
       ],
     );
   });

@@ -30,6 +30,11 @@ export interface PreflightConfig {
    * a locking finding is at least a warning / an error; null leaves that level out; "off" never raises.
    */
   lockTimeSeverity?: { warning: number | null; error: number | null } | 'off';
+  /**
+   * A file `preflight stats` wrote, relative to the config file's folder: the CLI (without
+   * --stats-file or --database-url) and the editor read the table sizes from it.
+   */
+  statsFile?: string;
 }
 
 export interface LoadedConfig {
@@ -43,7 +48,7 @@ export interface LoadedConfig {
 /** A Prisma version as the config and the CLI accept it: `7`, `7.3`, `7.3.0`, `7.4.0-dev.3`. */
 export const EXACT_VERSION_PATTERN = /^\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?$/;
 
-const KNOWN_KEYS = ['prismaVersion', 'schema', 'migrations', 'rules', 'baseRef', 'lockTimeSeverity'] as const;
+const KNOWN_KEYS = ['prismaVersion', 'schema', 'migrations', 'rules', 'baseRef', 'lockTimeSeverity', 'statsFile'] as const;
 /** Allowed but ignored: lets editors find config.schema.json. */
 const IGNORED_KEYS = new Set(['$schema']);
 
@@ -125,6 +130,7 @@ export function parseConfigText(text: string, file: string): LoadedConfig {
         break;
       case 'schema':
       case 'migrations':
+      case 'statsFile':
       case 'baseRef':
         if (typeof v !== 'string' || v.trim() === '') {
           const what = key === 'baseRef' ? 'a git ref such as "origin/main"' : `a path relative to ${CONFIG_FILE_NAME}`;

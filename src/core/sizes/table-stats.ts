@@ -4,6 +4,8 @@
  * no URL, no host — so it can be committed or uploaded from CI and used with --stats-file where
  * there are no database credentials. docs/stats.schema.json describes it.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { InputError } from '../input-error';
 import type { TableName } from '../types';
 
@@ -99,4 +101,21 @@ export function describeBytes(n: number): string {
 export function describeTableSize(t: TableStats): string {
   const rows = rowEstimate(t);
   return `${rows === null ? 'rows unknown' : describeRows(rows)}, ${describeBytes(t.totalBytes)}`;
+}
+
+/**
+ * The stats file that `"statsFile"` of preflight.config.json names (relative to that file), read:
+ * its tables by name, or null when the config names none.
+ * @throws InputError (one line, naming the file) when it cannot be read or is not a stats file.
+ */
+export function statsOfConfig(config: { statsFile?: string }, configFile: string | null): ReadonlyMap<TableName, TableStats> | null {
+  if (!config.statsFile || !configFile) return null;
+  const file = path.resolve(path.dirname(configFile), config.statsFile);
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ${file} ("statsFile" in ${configFile}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return statsByTable(parseStatsFile(text, file));
 }

@@ -156,7 +156,11 @@ export interface ReviewInput {
 export function reviewViewModel(input: ReviewInput): ReviewViewModel {
   const { core, analysis, migration, before } = input;
   const m = migration.report;
-  const findings = [...migration.findings, ...analysis.result.findings.filter((f) => f.migration === m.name && f.file !== m.file)].sort(
+  // The project's findings are the migration's as the front end shows them (with table sizes when a stats file gives them).
+  const keyOf = (f: Finding) => `${f.file}\0${f.rule}\0${f.range.startOffset}\0${f.range.endOffset}`;
+  const shown = new Map(analysis.result.findings.filter((f) => f.migration === m.name).map((f) => [keyOf(f), f]));
+  const own = migration.findings.map((f) => shown.get(keyOf(f)) ?? f);
+  const findings = [...own, ...analysis.result.findings.filter((f) => f.migration === m.name && f.file !== m.file)].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.range.startOffset - b.range.startOffset,
   );
   const categoryOf = new Map(core.RULES.map((r) => [r.meta.id, r.meta.category]));
@@ -174,7 +178,7 @@ export function reviewViewModel(input: ReviewInput): ReviewViewModel {
     const sql = migration.parsed.statements[st.index];
     const traced = observed?.result.statements.find((t) => t.index === st.index);
     const text = (sql?.text ?? '').replace(/\s+/g, ' ').trim();
-    const mine = migration.findings.filter((f) =>
+    const mine = own.filter((f) =>
       f.statementIndex !== undefined ? f.statementIndex === st.index : f.range.startOffset >= st.range.startOffset && f.range.startOffset < st.range.endOffset,
     );
     return {
