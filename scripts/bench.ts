@@ -4,7 +4,7 @@
  * results written to docs/benchmarks.md (between the generated-section markers; the hand-written
  * notes around them are kept).
  *
- *   npm run bench -- [--runs 5] [--corpus ../shared/corpus] [--no-package] [--no-write]
+ *   npm run bench -- [--runs 5] [--corpus <dir>] [--no-package] [--no-write]   (default: PREFLIGHT_CORPUS)
  *                    [--only process,cache,linear,editor,replay,extension]
  *
  * Timings are wall-clock medians. Nothing here is asserted in the test suite: the goals are
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       runs: { type: 'string', default: '5' },
-      corpus: { type: 'string', default: path.resolve(ROOT, '..', 'shared', 'corpus') },
+      corpus: { type: 'string', default: process.env.PREFLIGHT_CORPUS ?? path.resolve(ROOT, '..', 'shared', 'corpus') },
       'no-package': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -74,7 +74,9 @@ async function main(): Promise<void> {
   const only = new Set((values.only ?? 'process,cache,linear,editor,replay,extension').split(',').map((s) => s.trim()));
   const repos = corpusRepos(values.corpus!);
   if (!repos.length) throw new Error(`no repositories with a migrations folder under ${values.corpus}`);
-  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  // The corpus path is this machine's: the page names the corpus by its fingerprint, not where it lay.
+  const shown = process.argv.slice(2).map((a, i, all) => (all[i - 1] === '--corpus' ? '<corpus>' : a));
+  const command = `npm run bench${shown.length ? ` -- ${shown.join(' ')}` : ''}`;
   say(`Preflight benchmark: ${repos.length} repositories, ${repos.reduce((n, r) => n + r.files.length, 0)} migrations, ${runs} runs each\n`);
 
   // Extension first: `npm run package` builds minified bundles, which we measure as shipped;
@@ -681,7 +683,7 @@ function writeReport(command: string, repos: Repo[], runs: number): void {
     '',
     '**Machine**: ' + machine(),
     '',
-    `**Corpus**: ${repos.length} repositories, ${repos.reduce((n, r) => n + r.files.length, 0)} migrations, ${repos.reduce((n, r) => n + r.bytes, 0).toLocaleString('en-US')} bytes of SQL (\`../shared/corpus\`, fingerprint \`${corpusFingerprint(repos)}\`).`,
+    `**Corpus**: ${repos.length} repositories, ${repos.reduce((n, r) => n + r.files.length, 0)} migrations, ${repos.reduce((n, r) => n + r.bytes, 0).toLocaleString('en-US')} bytes of SQL (PREFLIGHT_CORPUS, fingerprint \`${corpusFingerprint(repos)}\`).`,
     '',
     '### Goals',
     '',
