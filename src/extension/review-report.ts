@@ -4,6 +4,7 @@
  * from the same analysis as the diagnostics.
  */
 import * as path from 'node:path';
+import { plural } from '../core/text/plural';
 import type { Finding } from '../core/types';
 import type { MigrationAnalysis, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
@@ -19,7 +20,7 @@ export function renderReview(core: Core, analysis: ProjectAnalysis, migration: M
   const rel = (file: string) => path.relative(projectRoot, file).split(path.sep).join('/');
   const out: string[] = [];
   out.push(`# Pre-flight review: ${m.name}`, '');
-  out.push(`\`${rel(m.file)}\` · Prisma ${analysis.result.prismaVersion ?? 'version unknown'} · ${count('error')} error(s), ${count('warning')} warning(s), ${count('info')} info`, '');
+  out.push(`\`${rel(m.file)}\` · Prisma ${analysis.result.prismaVersion ?? 'version unknown'} · ${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info`, '');
   out.push('## How Prisma runs this file', '', `${capitalise(m.execution.reason)}.`, '');
   if (m.execution.mode === 'batch') out.push('Every lock below is held until the whole file has run, and a failure rolls back the whole file.', '');
   else out.push('Each statement commits on its own: a failure midway leaves the earlier statements applied.', '');
