@@ -75,12 +75,14 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
     md.appendMarkdown('PostgreSQL cannot parse this statement, so Preflight cannot say what it locks.\n\n');
   }
 
-  const held = lockDuration(core, m, st.index);
+  // The statements of the transaction this one runs in (one batch, a BEGIN block, or itself).
+  const group = core.transactionsOf(m.parsed.statements, m.report.execution.mode).transactions.find((g) => g.includes(st.index)) ?? [st.index];
+  const held = lockDuration(m, group);
   const facts = st.facts;
   if (facts.locks.length) {
     for (const lock of facts.locks) {
       const table = `\`${escapeCode(core.displayTable(lock.table))}\``;
-      const earlier = heldEarlier(core, m, st.index, lock.table, lock.mode);
+      const earlier = heldEarlier(m, group, st.index, lock.table, lock.mode);
       if (earlier) {
         // In one transaction a statement takes only what is not held yet: the earlier, stronger lock is what blocks.
         md.appendMarkdown(`- **${core.lockName(lock.mode)}** on ${table}: already covered by the **${core.lockName(earlier.mode)}** lock taken on line ${earlier.line} and held ${held}: ${core.whatLockBlocks(earlier.mode)}.\n`);
@@ -108,10 +110,8 @@ function statementHover(core: Core, m: MigrationAnalysis, offset: number, extra:
 }
 
 /** "until the migration ends" / "while the statement runs" / "until the COMMIT on line 12". */
-function lockDuration(core: Core, m: MigrationAnalysis, index: number): string {
-  const { transactions } = core.transactionsOf(m.parsed.statements, m.report.execution.mode);
-  const group = transactions.find((g) => g.includes(index));
-  if (!group || group.length <= 1) return 'while the statement runs';
+function lockDuration(m: MigrationAnalysis, group: readonly number[]): string {
+  if (group.length <= 1) return 'while the statement runs';
   const last = group[group.length - 1];
   if (last === m.parsed.statements.length - 1) return 'until the migration ends';
   const end = m.parsed.statements[last];
@@ -119,10 +119,7 @@ function lockDuration(core: Core, m: MigrationAnalysis, index: number): string {
 }
 
 /** The first lock at least as strong as `mode` on `table` that an earlier statement of the same transaction holds. */
-function heldEarlier(core: Core, m: MigrationAnalysis, index: number, table: string, mode: LockMode): { mode: LockMode; line: number } | null {
-  const { transactions } = core.transactionsOf(m.parsed.statements, m.report.execution.mode);
-  const group = transactions.find((g) => g.includes(index));
-  if (!group) return null;
+function heldEarlier(m: MigrationAnalysis, group: readonly number[], index: number, table: string, mode: LockMode): { mode: LockMode; line: number } | null {
   const rank = (x: LockMode) => LOCK_MODES.indexOf(x);
   for (const i of group) {
     if (i >= index) break;
