@@ -9,6 +9,7 @@ import { InputError } from '../input-error';
 import { readSourceFile } from '../text/read-source-file';
 import { CHECKLIST_FILE, mergeState, parseChecklistMarkdown, renderChecklist, type ParsedChecklistFile } from './markdown';
 import type { Checklist, ChecklistState } from './model';
+import { listWords } from '../text/list-words';
 
 export function checklistPath(migrationDir: string): string {
   return path.join(migrationDir, CHECKLIST_FILE);
@@ -136,7 +137,7 @@ function refuseToLose(file: string, text: string | null, parsed: ParsedChecklist
 function listLines(lines: number[]): string {
   const shown = lines.slice(0, 10).map(String);
   if (lines.length > 10) return `${shown.join(', ')} and ${lines.length - 10} more`;
-  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+  return listWords(shown);
 }
 
 export function readChecklistFile(file: string): ParsedChecklistFile | null {

@@ -12,6 +12,7 @@ import type { LockWindow } from './lock-windows';
 import type { VerdictLine } from './model';
 import type { RollbackPlan } from './rollback';
 import { plural } from '../text/plural';
+import { linesWords } from '../text/list-words';
 
 /** Rules whose finding means the deploy fails whatever the data. */
 const ALWAYS_FAILS: ReadonlySet<string> = new Set(['parse-error', 'concurrently-in-transaction', 'enum-value-used-same-transaction', 'stray-migration-folder', 'nul-byte', 'unreadable-file', 'migration-failed']);
@@ -28,14 +29,11 @@ export interface VerdictInput {
   concurrentIndexLines: number[];
 }
 
-function lines(list: number[]): string {
-  return list.length === 1 ? `line ${list[0]}` : `lines ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
-}
 
 export function windowWords(w: LockWindow): string {
   const held = w.until.kind === 'file-end' ? 'until the whole file has finished' : w.until.kind === 'commit' ? `until the COMMIT on line ${w.until.line}` : w.lines.length > 1 ? 'while each of those statements runs' : 'while the statement runs';
-  const rewrite = w.rewriteLines.length ? `; rewritten on ${lines(w.rewriteLines)} (time grows with the table size)` : '';
-  return `${lockName(w.mode)} on ${displayTable(w.table)} (${whatLockBlocks(w.mode)}) from line ${w.lines[0]} ${held}${w.lines.length > 1 ? `, taken on ${lines(w.lines)}` : ''}${rewrite}`;
+  const rewrite = w.rewriteLines.length ? `; rewritten on ${linesWords(w.rewriteLines)} (time grows with the table size)` : '';
+  return `${lockName(w.mode)} on ${displayTable(w.table)} (${whatLockBlocks(w.mode)}) from line ${w.lines[0]} ${held}${w.lines.length > 1 ? `, taken on ${linesWords(w.lines)}` : ''}${rewrite}`;
 }
 
 export function buildVerdict(input: VerdictInput): VerdictLine[] {
@@ -52,7 +50,7 @@ export function buildVerdict(input: VerdictInput): VerdictLine[] {
     out.push({ key: 'deploy', label: 'Deploy', text: 'nothing Preflight knows of makes it fail.', points: [] });
   }
   if (!certain.length && input.concurrentIndexLines.length) {
-    out[0].points.push(`The CREATE INDEX CONCURRENTLY on ${lines(input.concurrentIndexLines)} can still fail midway (a deadlock, a cancel, a duplicate key for a unique index) and leave an INVALID index behind: see Deployment`);
+    out[0].points.push(`The CREATE INDEX CONCURRENTLY on ${linesWords(input.concurrentIndexLines)} can still fail midway (a deadlock, a cancel, a duplicate key for a unique index) and leave an INVALID index behind: see Deployment`);
   }
 
   const losses = [...plan.irreversible.map((x) => x.title), ...analysis.findings.filter((f) => f.rule === 'narrowing-type-change').map((f) => `${f.message.replace(/\.$/, "")} (line ${f.range.start.line})`)];
@@ -68,7 +66,7 @@ export function buildVerdict(input: VerdictInput): VerdictLine[] {
   const commits = analysis.parsed.statements.filter((s) => transactionKindOf(s.node) === 'commit' && s.index < analysis.parsed.statements.length - 1);
   let atomic: string;
   if (ex.mode === 'batch' && transactions.length <= 1) atomic = `yes: ${ex.reason}; a failure rolls all of it back.`;
-  else if (ex.mode === 'batch') atomic = `no: ${ex.reason}, but the COMMIT on ${lines(commits.map((c) => c.range.start.line))} commits what came before it.`;
+  else if (ex.mode === 'batch') atomic = `no: ${ex.reason}, but the COMMIT on ${linesWords(commits.map((c) => c.range.start.line))} commits what came before it.`;
   else if (analysis.parsed.statements.length <= 1) atomic = `yes: ${ex.reason}.`;
   else atomic = `no: ${ex.reason}; a failure midway leaves the earlier statements applied (then prisma migrate resolve).`;
   out.push({ key: 'atomic', label: 'Atomic', text: atomic, points: [] });

@@ -2,7 +2,7 @@ import { compareVersions, MIGRATE_DEV_FIXED_IN, SPLIT_SINCE } from '../facts/exe
 import { defineRule } from './rule';
 import { moveToOwnMigrationFix } from './support/fixes';
 import { concurrentOperation, lineOf } from './support/transactions';
-import { listWords } from './support/wording';
+import { listWords } from '../text/list-words';
 
 export default defineRule({
   meta: {

@@ -4,7 +4,7 @@ import { displayTable, keyOf, listName, quoteAlways, rangeVarName, splitKey } fr
 import type { Origin } from '../catalog/model';
 import type { LockMode, RelatedLocation, TableLock } from '../types';
 import type { AnalyzedStatement, MigrationContext } from './rule';
-import { listWords } from './support/wording';
+import { listWords } from '../text/list-words';
 
 /** `ALTER TABLE` sub-commands of a statement, with the table they apply to. */
 export function alterTableCommands(st: AnalyzedStatement): { table: string; cmd: PgNode }[] {

@@ -3,7 +3,7 @@ import { describeLocks, isExistingTable, notInHistoryNote, unknownIndexDropLock 
 import { defineRule } from './rule';
 import { lockTimeoutFix } from './support/fixes';
 import { settingChangesOf } from './support/settings';
-import { listWords } from './support/wording';
+import { listWords } from '../text/list-words';
 
 export default defineRule({
   meta: {

@@ -4,7 +4,10 @@
  * and may still fail in production; and a scan, rewrite or index build that takes milliseconds on
  * an empty table holds its lock for as long as it takes on the real one.
  */
+import { linesWords } from '../text/list-words';
 import type { Finding } from '../types';
+
+export { linesWords };
 
 /** Rules whose statement succeeds or fails by what the rows hold, with the condition in PostgreSQL's terms. */
 const FAILS_ON_ROWS: Readonly<Record<string, string>> = {
@@ -63,11 +66,6 @@ export function unprovenByDryRun(findings: readonly Finding[], migration: string
   return { failsOnRows, slowOnRows: [...slow].sort((a, b) => a - b) };
 }
 
-/** Lines as words: "line 4", "lines 4 and 9", "lines 4, 9 and 12". */
-export function linesWords(lines: readonly number[]): string {
-  if (lines.length === 1) return `line ${lines[0]}`;
-  return `lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}`;
-}
 
 /**
  * The sentences a person reads after a dry run that applied: what it could not prove, or nothing
