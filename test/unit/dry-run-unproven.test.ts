@@ -11,7 +11,8 @@ import { discoverProject } from '../../src/core/project/discover';
 import { startPglite, type PgliteDatabase } from '../../src/core/trace/pglite-engine';
 import { sqlstateOf } from './support/pglite';
 import type { SourceRange } from '../../src/core/types';
-import { linesWords, unprovenByDryRun, unprovenSentences } from '../../src/core/trace/unproven';
+import { linesWords } from '../../src/core/text/list-words';
+import { unprovenByDryRun, unprovenSentences } from '../../src/core/trace/unproven';
 
 const ROOT = join(__dirname, '..', '..');
 const SHOP = join(ROOT, 'examples', 'shop');

@@ -7,8 +7,6 @@
 import { linesWords } from '../text/list-words';
 import type { Finding } from '../types';
 
-export { linesWords };
-
 /** Rules whose statement succeeds or fails by what the rows hold, with the condition in PostgreSQL's terms. */
 const FAILS_ON_ROWS: Readonly<Record<string, string>> = {
   'add-required-column': 'fails if the table has any row (23502)',

@@ -18,7 +18,8 @@ import { historyHash, ObservationStore, stripBom, textHash, type DryRunObservati
 import { editorNotices, engineLabel, formatDuration, runSummary } from './observed-words';
 import type { TraceMigrationInput, TraceResult } from '../../core/trace/types';
 import { DryRunCancelled, TraceRunner } from './trace-runner';
-import { linesWords, unprovenByDryRun, unprovenSentences, type Unproven } from '../../core/trace/unproven';
+import { linesWords } from '../../core/text/list-words';
+import { unprovenByDryRun, unprovenSentences, type Unproven } from '../../core/trace/unproven';
 import { plural } from '../plain-words';
 
 /** What a dry run came to, for the command and the review panel. */
