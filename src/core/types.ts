@@ -32,6 +32,11 @@ export const LOCK_MODES = [
 ] as const;
 export type LockMode = (typeof LOCK_MODES)[number];
 
+/** A lock mode's place in LOCK_MODES, weakest first: the one order every strength comparison uses. */
+export function lockRank(mode: LockMode): number {
+  return LOCK_MODES.indexOf(mode);
+}
+
 /** `schema.table`, unquoted, case as stored by PostgreSQL, e.g. `public.Product`. */
 export type TableName = string;
 

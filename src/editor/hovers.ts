@@ -7,7 +7,7 @@
  * effective ones, the consequence.
  */
 import { warningsAbout } from '../core/sql/prisma-warning-targets';
-import { LOCK_MODES, type LockMode, type StatementFacts } from '../core/types';
+import { lockRank, type LockMode, type StatementFacts } from '../core/types';
 import type { MigrationAnalysis, PrismaRelation, ProjectAnalysis } from './core-api';
 import type { Core } from './core-loader';
 import { toEditorRange } from './positions';
@@ -120,10 +120,9 @@ function lockDuration(m: MigrationAnalysis, group: readonly number[]): string {
 
 /** The first lock at least as strong as `mode` on `table` that an earlier statement of the same transaction holds. */
 function heldEarlier(m: MigrationAnalysis, group: readonly number[], index: number, table: string, mode: LockMode): { mode: LockMode; line: number } | null {
-  const rank = (x: LockMode) => LOCK_MODES.indexOf(x);
   for (const i of group) {
     if (i >= index) break;
-    const lock = m.report.statements[i]?.facts.locks.find((l) => l.table === table && !l.may && rank(l.mode) >= rank(mode));
+    const lock = m.report.statements[i]?.facts.locks.find((l) => l.table === table && !l.may && lockRank(l.mode) >= lockRank(mode));
     if (lock) return { mode: lock.mode, line: m.report.statements[i].range.start.line };
   }
   return null;

@@ -7,7 +7,7 @@
 import type { MigrationAnalysis } from '../analysis/analyze-migration';
 import { transactionsOf } from '../analysis/analyze-migration';
 import type { Catalog } from '../catalog/model';
-import { LOCK_MODES, type LockMode } from '../types';
+import { lockRank, type LockMode } from '../types';
 
 /** Modes that block application reads or writes (weaker ones only conflict with DDL and VACUUM). */
 const BLOCKING: ReadonlySet<LockMode> = new Set(['ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock']);
@@ -24,8 +24,6 @@ export interface LockWindow {
   /** Where the lock is released: the end of the file, a COMMIT line, or each statement's end. */
   until: { kind: 'file-end' } | { kind: 'commit'; line: number } | { kind: 'statement' };
 }
-
-const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
 
 export function lockWindows(analysis: MigrationAnalysis, before: Catalog): LockWindow[] {
   const statements = analysis.parsed.statements;
@@ -47,7 +45,7 @@ export function lockWindows(analysis: MigrationAnalysis, before: Catalog): LockW
         w = { table: l.table, mode: l.mode, lines: [], rewriteLines: [], statements: [], until };
         byTable.set(l.table, w);
       }
-      if (rank(l.mode) > rank(w.mode)) w.mode = l.mode;
+      if (lockRank(l.mode) > lockRank(w.mode)) w.mode = l.mode;
       if (!w.statements.includes(i)) w.statements.push(i);
       if (!w.lines.includes(line)) w.lines.push(line);
       if (s.facts.rewrites.includes(l.table) && !w.rewriteLines.includes(line)) w.rewriteLines.push(line);

@@ -11,12 +11,10 @@ import { keyOf, listName, rangeVarName } from '../pg/names';
 import { columnTypeOf, typeChangeKind } from '../pg/types';
 import { readDoBlockText, type RelativeStatement } from '../sql/do-block';
 import { parseRaw } from '../sql/parser';
-import { LOCK_MODES, type LockMode, type StatementFacts } from '../types';
-
-const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
+import { lockRank, type LockMode, type StatementFacts } from '../types';
 
 export function strongerLock(a: LockMode, b: LockMode): LockMode {
-  return rank(a) >= rank(b) ? a : b;
+  return lockRank(a) >= lockRank(b) ? a : b;
 }
 
 /** Volatile functions: a column default calling one forces a table rewrite on ADD COLUMN. */
@@ -109,7 +107,7 @@ export function doBlockFacts(node: PgNode | null, text: string, catalog: Catalog
   for (const table of new Set([...certain.keys(), ...maybe.keys()])) {
     const c = certain.get(table);
     const m = maybe.get(table);
-    if (c && (!m || rank(c) >= rank(m))) locks.push({ table, mode: c });
+    if (c && (!m || lockRank(c) >= lockRank(m))) locks.push({ table, mode: c });
     else locks.push({ table, mode: m!, may: true });
   }
   const touched = new Set([...locks.map((l) => l.table), ...rewrites]);

@@ -1,13 +1,12 @@
 import { nodeBody, nodeType, type PgNode } from '../pg/ast';
 import { displayTable, keyOf, quoteAlways, rangeVarName } from '../pg/names';
-import { LOCK_MODES, type LockMode } from '../types';
+import { lockRank, type LockMode } from '../types';
 import { describeLock, isExistingTable, unknownIndexDropLock } from './helpers';
 import { defineRule, type AnalyzedStatement, type MigrationContext } from './rule';
 import { lineOf, sharedTransactionReason } from './support/transactions';
 
-const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
 /** Locks that stop ordinary writes (or more): the ones application traffic notices. */
-const BLOCKS_WRITES = rank('ShareLock');
+const BLOCKS_WRITES = lockRank('ShareLock');
 
 export default defineRule({
   meta: {
@@ -42,10 +41,10 @@ export default defineRule({
       const slow = slowWorkOf(ctx, st);
       if (slow) report(ctx, st, slow, held);
       for (const l of st.facts.locks) {
-        if (rank(l.mode) < BLOCKS_WRITES || !isExistingTable(ctx, st, l.table)) continue;
+        if (lockRank(l.mode) < BLOCKS_WRITES || !isExistingTable(ctx, st, l.table)) continue;
         const prev = held.get(l.table);
         // A lock certainly held wins over one only a branch of a DO block may have taken.
-        if (!prev || rank(l.mode) > rank(prev.mode) || (prev.may && !l.may && rank(l.mode) === rank(prev.mode))) held.set(l.table, { mode: l.mode, statement: st.index, ...(l.may ? { may: true } : {}) });
+        if (!prev || lockRank(l.mode) > lockRank(prev.mode) || (prev.may && !l.may && lockRank(l.mode) === lockRank(prev.mode))) held.set(l.table, { mode: l.mode, statement: st.index, ...(l.may ? { may: true } : {}) });
       }
       // DROP INDEX of an index no migration creates locks a table nobody can name: held all the same.
       const unknownTable = unknownIndexDropLock(ctx, st);
@@ -65,9 +64,9 @@ interface Held {
 
 function report(ctx: MigrationContext, st: AnalyzedStatement, slow: string, held: ReadonlyMap<string, Held>): void {
   const own = new Map(st.facts.locks.map((l) => [l.table, l.mode]));
-  const still = [...held].filter(([table, h]) => !own.has(table) || rank(own.get(table)!) < rank(h.mode));
+  const still = [...held].filter(([table, h]) => !own.has(table) || lockRank(own.get(table)!) < lockRank(h.mode));
   if (!still.length) return;
-  still.sort(([, a], [, b]) => rank(b.mode) - rank(a.mode) || a.statement - b.statement);
+  still.sort(([, a], [, b]) => lockRank(b.mode) - lockRank(a.mode) || a.statement - b.statement);
   const [table, h] = still[0];
   const others = still.length > 1 ? ` (and locks on ${still.length - 1} more table${still.length > 2 ? 's' : ''})` : '';
   ctx.report({

@@ -3,7 +3,7 @@
  * (`pg_locks`, while the statement's transaction is still open) and the tables whose storage it
  * replaced (`pg_class.relfilenode` before and after).
  */
-import { LOCK_MODES, type LockMode, type TableLock } from '../types';
+import { LOCK_MODES, lockRank, type LockMode, type TableLock } from '../types';
 import type { ShadowDatabase } from './engine';
 
 /** Relation kinds reported as tables: ordinary, partitioned, views, materialized views, foreign. */
@@ -44,8 +44,6 @@ export async function heldRelationLocks(db: ShadowDatabase): Promise<Array<[numb
   return out;
 }
 
-const rank = (m: LockMode) => LOCK_MODES.indexOf(m);
-
 /** The strongest mode per table, tables only (named through either snapshot), sorted by table. */
 export function strongestPerTable(pairs: Iterable<[number, LockMode]>, ...snapshots: RelationSnapshot[]): TableLock[] {
   const best = new Map<string, LockMode>();
@@ -53,7 +51,7 @@ export function strongestPerTable(pairs: Iterable<[number, LockMode]>, ...snapsh
     const rel = snapshots.map((s) => s.get(oid)).find((r) => r !== undefined);
     if (!rel) continue;
     const prev = best.get(rel.table);
-    if (!prev || rank(mode) > rank(prev)) best.set(rel.table, mode);
+    if (!prev || lockRank(mode) > lockRank(prev)) best.set(rel.table, mode);
   }
   return [...best].map(([table, mode]) => ({ table, mode })).sort((a, b) => a.table.localeCompare(b.table));
 }

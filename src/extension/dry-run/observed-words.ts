@@ -4,7 +4,7 @@
  * `vscode` here: unit-tested under Node.
  */
 import type { TracedStatement, TraceResult } from '../../core/trace/types';
-import { LOCK_MODES, type LockMode, type StatementFacts, type TableLock } from '../../core/types';
+import { lockRank, type LockMode, type StatementFacts, type TableLock } from '../../core/types';
 import type { Core } from '../core-loader';
 
 /** The core's wording of locks and tables (the same words the static hover uses). */
@@ -56,7 +56,7 @@ export function observedSummary(words: DryRunWords, st: TracedStatement, tables?
       st.locks
         .map((l) => {
           const already = held.get(l.table);
-          const within = already && rank(already) > rank(l.mode) ? ` (${words.lockName(already)} already held)` : '';
+          const within = already && lockRank(already) > lockRank(l.mode) ? ` (${words.lockName(already)} already held)` : '';
           return `${words.lockName(l.mode)} on ${words.displayTable(l.table)}${within}`;
         })
         .join(', '),
@@ -76,13 +76,11 @@ export function tablesOf(facts: StatementFacts): string[] {
   return [...new Set([...facts.locks.map((l) => l.table), ...facts.rewrites, ...facts.newTables])];
 }
 
-const rank = (mode: LockMode) => LOCK_MODES.indexOf(mode);
-
 function strongest(locks: readonly TableLock[]): Map<string, LockMode> {
   const out = new Map<string, LockMode>();
   for (const l of locks) {
     const had = out.get(l.table);
-    if (!had || rank(l.mode) > rank(had)) out.set(l.table, l.mode);
+    if (!had || lockRank(l.mode) > lockRank(had)) out.set(l.table, l.mode);
   }
   return out;
 }
@@ -110,10 +108,10 @@ export function staticVsObserved(words: DryRunWords, facts: StatementFacts, st: 
     for (const [table, mode] of claimed) {
       const observed = seen.get(table);
       if (observed === mode) continue;
-      const stronger = observed !== undefined && rank(observed) > rank(mode);
+      const stronger = observed !== undefined && lockRank(observed) > lockRank(mode);
       if (!stronger) {
         const alreadyHeld = held.get(table);
-        if (alreadyHeld && rank(alreadyHeld) >= rank(mode)) continue;
+        if (alreadyHeld && lockRank(alreadyHeld) >= lockRank(mode)) continue;
         if (ROW_LEVEL.has(mode)) continue;
       }
       out.push(`${words.displayTable(table)}: static ${words.lockName(mode)}, observed ${observed ? words.lockName(observed) : 'no lock'}`);
