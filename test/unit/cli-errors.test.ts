@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describeError } from '../../src/cli/main';
 import { InputError } from '../../src/core/input-error';
+import { commandAsOtherUser, skipWithoutOtherUser } from './support/other-user';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const IS_ROOT = process.getuid?.() === 0;
-const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find(existsSync);
 const MIGRATION = path.join('prisma', 'migrations', '20250101000000_init');
 
 function project(): string {
@@ -29,7 +28,7 @@ function project(): string {
 
 function cli(dir: string, args: string[], options: { asOtherUser?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const argv = [CLI, ...args];
-  const [cmd, rest] = options.asOtherUser && IS_ROOT ? [RUNUSER!, ['-u', 'nobody', '--', process.execPath, ...argv]] : [process.execPath, argv];
+  const [cmd, rest] = options.asOtherUser ? commandAsOtherUser(argv) : [process.execPath, argv];
   const r = spawnSync(cmd, rest, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...options.env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -65,7 +64,7 @@ describe('CLI: user errors are one line on stderr, exit 2, no stack', function (
   });
 
   it('checklist with a migration.sql that cannot be read', function () {
-    if (IS_ROOT && !RUNUSER) this.skip();
+    skipWithoutOtherUser(this, CLI);
     const dir = make();
     chmodSync(path.join(dir, MIGRATION, 'migration.sql'), 0o000);
     assertOneLineUserError(cli(dir, ['checklist', MIGRATION], { asOtherUser: true }), /migration\.sql cannot be read: permission denied \(EACCES\)/);
@@ -96,7 +95,7 @@ describe('CLI: user errors are one line on stderr, exit 2, no stack', function (
   });
 
   it('trace with a migration.sql that cannot be read', function () {
-    if (IS_ROOT && !RUNUSER) this.skip();
+    skipWithoutOtherUser(this, CLI);
     const dir = make();
     chmodSync(path.join(dir, MIGRATION, 'migration.sql'), 0o000);
     assertOneLineUserError(cli(dir, ['trace', '.', '--no-cache'], { asOtherUser: true }), /cannot be read: permission denied \(EACCES\): the dry run does not start/);

@@ -9,12 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { commandAsOtherUser, skipWithoutOtherUser } from './support/other-user';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const FORMATS = ['pretty', 'json', 'sarif', 'github'] as const;
-const IS_ROOT = process.getuid?.() === 0;
-const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find(existsSync);
 
 const INIT = 'CREATE TABLE "User" ("id" SERIAL NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"));\n';
 const SECOND = 'CREATE TABLE "Post" ("id" SERIAL NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"));\n';
@@ -38,7 +37,7 @@ const SECOND_SQL = path.join('prisma', 'migrations', '20250102000000_second', 'm
 
 function check(dir: string, format: string, asOtherUser = false) {
   const argv = [CLI, 'check', '.', '--format', format];
-  const [cmd, args] = asOtherUser && IS_ROOT ? [RUNUSER!, ['-u', 'nobody', '--', process.execPath, ...argv]] : [process.execPath, argv];
+  const [cmd, args] = asOtherUser ? commandAsOtherUser(argv) : [process.execPath, argv];
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -86,14 +85,14 @@ describe('fail closed: unreadable and undecodable files', function () {
   });
 
   it('a migration.sql without read permission: unreadable-file in every format, exit 1', function () {
-    if (IS_ROOT && !RUNUSER) this.skip();
+    skipWithoutOtherUser(this, CLI);
     const dir = make();
     chmodSync(path.join(dir, SECOND_SQL), 0o000);
     assertUnreadableInEveryFormat(dir, true, /permission denied \(EACCES\)/);
   });
 
   it('a migration folder that cannot be searched is unreadable-file, not "has no migration.sql"', function () {
-    if (IS_ROOT && !RUNUSER) this.skip();
+    skipWithoutOtherUser(this, CLI);
     const dir = make();
     chmodSync(path.dirname(path.join(dir, SECOND_SQL)), 0o000);
     for (const format of FORMATS) {
@@ -106,7 +105,7 @@ describe('fail closed: unreadable and undecodable files', function () {
   });
 
   it('a schema.prisma without read permission is unreadable-file', function () {
-    if (IS_ROOT && !RUNUSER) this.skip();
+    skipWithoutOtherUser(this, CLI);
     const dir = make();
     chmodSync(path.join(dir, 'prisma', 'schema.prisma'), 0o000);
     assertUnreadableInEveryFormat(dir, true, /schema\.prisma cannot be read: permission denied/);
